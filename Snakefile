@@ -1,0 +1,19 @@
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/datasets.smk"
+include: "rules/face.smk"
+include: "rules/flow.smk"
+include: "rules/roi.smk"
+
+
+rule all:
+    input:
+        all_roi_stacks,
+    default_target: True

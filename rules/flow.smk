@@ -1,0 +1,20 @@
+rule optical_flow:
+    input:
+        faces="results/{dataset}/faces/{subject}/{video}.h5",
+        code=package_files("flow"),
+    output:
+        "results/{dataset}/flow/k{k}/{subject}/{video}.h5",
+    params:
+        tvl1=config["flow"]["tvl1"],
+    log:
+        "logs/{dataset}/flow/k{k}/{subject}/{video}.log",
+    benchmark:
+        "benchmarks/{dataset}/flow/k{k}/{subject}/{video}.tsv"
+    threads: config["flow"]["threads"]
+    resources:
+        mem_mb=2000,
+        runtime=240,
+    conda:
+        "../envs/softnet.yaml"
+    script:
+        "../workflow_scripts/optical_flow.py"

@@ -1,0 +1,370 @@
+"""Synthetic long-video dataset in the CAS(ME)^2 release layout.
+
+The real datasets need a signed licence, so the workflow, its tests and its demo run on this
+stand-in: one long video per subject of a real face (scikit-image's astronaut photograph) with
+planted macro- and micro-expressions whose timing is known, plus the nuisances the method has to
+cope with (slow head motion, blinks, sensor noise). Files are laid out and annotated exactly like
+the real release so that the same reader code handles both.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import dlib
+import face_recognition_models
+import numpy as np
+import pandas as pd
+from skimage import data as skdata
+
+# Subject numbers of the real release, in the order of the workbook's subject index.
+SUBJECT_NUMBERS: tuple[int, ...] = (
+    15, 16, 19, 20, 21, 22, 23, 24, 25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 40,
+)
+# (stimulus code, stimulus name, video-folder suffix) as in the real release (sic "unnyfarting").
+STIMULI: tuple[tuple[str, str, str], ...] = (
+    ("0101", "disgust1", "disgustingteeth"),
+    ("0102", "disgust2", "eatingworms"),
+    ("0401", "anger1", "girlcrashing"),
+    ("0402", "anger2", "beatingpregnantwoman"),
+    ("0502", "happy1", "funnyerrors"),
+    ("0503", "happy2", "unnyfarting"),
+    ("0505", "happy3", "funnyinnovations"),
+    ("0507", "happy4", "climbingthewall"),
+    ("0508", "happy5", "funnydunkey"),
+)
+WORKBOOK_NAME = "CAS(ME)^2code_final.xlsx"
+SHEET_NAMES = ("CASFEcode_final", "naming rule1", "naming rule2")
+
+# Event timing (offset - onset, frames) and peak displacement (pixels at the 128x128 crop scale
+# the method works at), chosen to resemble the real annotations (micro 8..16, macro ~35 frames).
+DURATION = {"micro": (8, 12), "macro": (24, 36)}
+AMPLITUDE_CROP_PX = {"micro": (1.0, 1.5), "macro": (3.0, 4.0)}
+TYPE_LABEL = {"micro": "micro-expression", "macro": "macro-expression"}
+NOMINAL_GAP = 15  # neutral frames between events and from the video edges
+MIN_GAP = 7  # smallest gap accepted for short videos: still room for a 3-frame blink
+NOISE_SIGMA = 2.0  # grey levels
+
+# Planted facial actions: parts moved, AUs, emotion class, self-reported emotion.
+ACTIONS: dict[str, tuple[tuple[str, ...], str, str, str]] = {
+    "brow_raise": (("brows",), "1+2", "surprise", "surprise"),
+    "smile": (("lip_corners",), "12", "positive", "happy"),
+    "mouth_open": (("jaw",), "25+26", "others", "others"),
+    "surprise": (("brows", "jaw"), "1+2+25+26", "surprise", "surprise"),
+    "brow_smile": (("brows", "lip_corners"), "1+2+12", "positive", "happy"),
+}
+
+# dlib's box on the unmodified astronaut photograph: (175, 76)-(265, 166).
+_SRC_FACE_CENTRE = np.array([220.0, 121.0])
+_SRC_FACE_WIDTH = 90.0
+_MODEL = Path(face_recognition_models.__file__).parent / "models" / "shape_predictor_68_face_landmarks.dat"
+_MAX_APPEARANCE_TRIES = 20
+
+
+@dataclass(frozen=True)
+class _Event:
+    type: str  # "micro" | "macro"
+    onset: int  # 1-based frame numbers
+    apex: int
+    offset: int
+    action: str
+    amplitude: float  # crop-scale pixels
+
+    def envelope(self, frame: int) -> float:
+        """Raised-cosine rise onset->apex and fall apex->offset, zero outside."""
+        if frame <= self.onset or frame >= self.offset:
+            return 0.0
+        if frame <= self.apex:
+            return 0.5 - 0.5 * math.cos(math.pi * (frame - self.onset) / (self.apex - self.onset))
+        return 0.5 + 0.5 * math.cos(math.pi * (frame - self.apex) / (self.offset - self.apex))
+
+
+@dataclass(frozen=True)
+class _Blink:
+    start: int  # 1-based first frame with closed-ish eyes
+    length: int
+
+    def envelope(self, frame: int) -> float:
+        """Close and reopen over `length` frames, peaking mid-blink."""
+        i = frame - self.start
+        if i < 0 or i >= self.length:
+            return 0.0
+        return math.sin(math.pi * (i + 1) / (self.length + 1))
+
+
+@dataclass(frozen=True)
+class _Appearance:
+    to_frame: np.ndarray  # 3x3 affine: astronaut pixel -> frame pixel
+    gain: np.ndarray  # per-channel (B, G, R) contrast
+    bias: float  # brightness
+
+
+def frame_name(number: int) -> str:
+    """CAS(ME)^2 frame file name for a 1-based frame number (img001 .. img099, img100 ...)."""
+    return f"img{number:03d}.jpg"
+
+
+@lru_cache(maxsize=1)
+def _detector() -> dlib.fhog_object_detector:
+    return dlib.get_frontal_face_detector()
+
+
+@lru_cache(maxsize=1)
+def _predictor() -> dlib.shape_predictor:
+    return dlib.shape_predictor(str(_MODEL))
+
+
+@lru_cache(maxsize=1)
+def _source() -> np.ndarray:
+    return cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR)
+
+
+def _plan_events(rng: np.random.Generator, frames: int) -> list[_Event]:
+    """Place 1-2 macro and 1-2 micro events with neutral gaps, shrinking the plan to fit."""
+    types = ["macro"] * int(rng.integers(1, 3)) + ["micro"] * int(rng.integers(1, 3))
+    rng.shuffle(types)
+    durations = [int(rng.integers(DURATION[t][0], DURATION[t][1] + 1)) for t in types]
+
+    def needed(gap: int) -> int:
+        return sum(d + 1 for d in durations) + gap * (len(types) + 1)
+
+    while needed(NOMINAL_GAP) > frames and len(types) > 2:  # drop second events first
+        drop = next(i for i in range(len(types)) if types.count(types[i]) > 1)
+        del types[drop], durations[drop]
+    if needed(NOMINAL_GAP) > frames:
+        durations = [DURATION[t][0] for t in types]
+    gap = min(NOMINAL_GAP, (frames - sum(d + 1 for d in durations)) // (len(types) + 1))
+    if gap < MIN_GAP:
+        raise ValueError(f"{frames} frames cannot hold one macro and one micro event")
+    spare = frames - needed(gap)
+    extra = rng.multinomial(spare, np.full(len(types) + 1, 1.0 / (len(types) + 1)))
+
+    events = []
+    start = 1
+    for t, d, e in zip(types, durations, extra):
+        onset = start + gap + int(e)
+        apex = onset + max(1, min(d - 1, int(round(d * rng.uniform(0.35, 0.5)))))
+        action = str(rng.choice(list(ACTIONS)))
+        amplitude = float(rng.uniform(*AMPLITUDE_CROP_PX[t]))
+        events.append(_Event(t, onset, apex, onset + d, action, amplitude))
+        start = onset + d + 1
+    return events
+
+
+def _plan_blinks(rng: np.random.Generator, events: list[_Event], frames: int) -> list[_Blink]:
+    """Put 1-2 blinks of 3-5 frames inside distinct neutral gaps, clear of the events."""
+    bounds = [0] + [b for e in events for b in (e.onset, e.offset)] + [frames + 1]
+    gaps = [(bounds[i] + 1, bounds[i + 1] - 1) for i in range(0, len(bounds), 2)]
+    blinks = []
+    for g in rng.permutation(len(gaps))[: int(rng.integers(1, 3))]:
+        first, last = gaps[g]
+        size = last - first + 1
+        length = int(rng.integers(3, 6))
+        length = min(length, size - 4)
+        margin = min(5, (size - length) // 2)
+        start = int(rng.integers(first + margin, last - margin - length + 2))
+        blinks.append(_Blink(start, length))
+    return blinks
+
+
+def _draw_appearance(rng: np.random.Generator, frame_size: tuple[int, int], mirror: bool) -> _Appearance:
+    """Pose, size, position and exposure of one subject's face in the frame."""
+    width, height = frame_size
+    face_width = 0.5 * min(height, width * 0.75) * rng.uniform(0.92, 1.08)
+    scale = face_width / _SRC_FACE_WIDTH
+    angle = math.radians(rng.uniform(-5.0, 5.0))
+    centre = np.array([width * (0.5 + rng.uniform(-0.08, 0.08)), height * (0.5 + rng.uniform(-0.05, 0.05))])
+    c, s = math.cos(angle) * scale, math.sin(angle) * scale
+    linear = np.array([[c, -s], [s, c]]) @ np.diag([-1.0 if mirror else 1.0, 1.0])
+    to_frame = np.eye(3)
+    to_frame[:2, :2] = linear
+    to_frame[:2, 2] = centre - linear @ _SRC_FACE_CENTRE
+    gain = rng.uniform(0.85, 1.15) * (1.0 + rng.uniform(-0.05, 0.05, size=3))
+    return _Appearance(to_frame, gain.astype(np.float32), float(rng.uniform(-20.0, 20.0)))
+
+
+def _bumps(grid: tuple[np.ndarray, np.ndarray], centres: np.ndarray, sigma: tuple[float, float]) -> np.ndarray:
+    """Sum of Gaussian bumps at `centres`, scaled to peak 1: a smooth weight over a region."""
+    xs, ys = grid
+    w = np.zeros_like(xs)
+    for cx, cy in centres:
+        w += np.exp(-((xs - cx) ** 2) / (2 * sigma[0] ** 2) - ((ys - cy) ** 2) / (2 * sigma[1] ** 2))
+    return w / w.max()
+
+
+def _part_fields(grid: tuple[np.ndarray, np.ndarray], pts: np.ndarray) -> dict[str, np.ndarray]:
+    """Unit-peak displacement fields (2, H, W) of the movable parts, from 68 landmarks."""
+    face = np.linalg.norm(pts[16] - pts[0])  # jaw width
+    zero = np.zeros_like(grid[0])
+    brows = _bumps(grid, pts[17:27], (0.06 * face, 0.06 * face))
+    left = _bumps(grid, pts[[48]], (0.07 * face, 0.07 * face))
+    right = _bumps(grid, pts[[54]], (0.07 * face, 0.07 * face))
+    corners = np.stack([(right - left) * math.cos(math.pi / 6), -(right + left) * math.sin(math.pi / 6)])
+    lower = _bumps(grid, pts[[56, 57, 58]], (0.09 * face, 0.06 * face))
+    upper = _bumps(grid, pts[[50, 51, 52]], (0.09 * face, 0.04 * face))
+    fields = {"brows": np.stack([zero, -brows]), "lip_corners": corners, "jaw": np.stack([zero, lower - 0.3 * upper])}
+    return {part: field.astype(np.float32) for part, field in fields.items()}
+
+
+def _blink_field(grid: tuple[np.ndarray, np.ndarray], pts: np.ndarray) -> np.ndarray:
+    """Vertical squeeze towards each eye's centre line (content moves towards it)."""
+    xs, ys = grid
+    fy = np.zeros_like(xs)
+    for eye in (pts[36:42], pts[42:48]):
+        cx, cy = eye.mean(axis=0)
+        eye_width = np.linalg.norm(eye[3] - eye[0])
+        g = np.exp(-((xs - cx) ** 2) / (2 * (0.7 * eye_width) ** 2) - ((ys - cy) ** 2) / (2 * (0.3 * eye_width) ** 2))
+        fy -= 2.0 * (ys - cy) * g  # 2.0: strong squeeze, still fold-free (limit ~2.24)
+    return np.stack([np.zeros_like(fy), fy]).astype(np.float32)
+
+
+def _drift(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Amplitudes, periods (frames) and phases of slow sinusoidal head motion in x, y, roll."""
+    amplitude = np.array([rng.uniform(0.4, 1.5), rng.uniform(0.3, 1.0), math.radians(rng.uniform(0.05, 0.25))])
+    period = rng.uniform(120.0, 300.0, size=3)
+    phase = rng.uniform(0.0, 2 * math.pi, size=3)
+    return amplitude, period, phase
+
+
+def _render(
+    look: _Appearance,
+    grid: tuple[np.ndarray, np.ndarray],
+    displacement: np.ndarray | None,
+    motion: np.ndarray,
+    noise: np.ndarray | None,
+) -> np.ndarray:
+    """One frame: head pose `motion` = (dx, dy, roll), local `displacement` (content motion, frame px)."""
+    height, width = grid[0].shape
+    roll = cv2.getRotationMatrix2D((width / 2, height / 2), math.degrees(motion[2]), 1.0)
+    head = np.vstack([roll, [0, 0, 1]])
+    head[:2, 2] += motion[:2]
+    # Pull-back map: frame pixel -> astronaut pixel, undoing head motion then the local motion.
+    back = np.linalg.inv(look.to_frame) @ np.linalg.inv(head)
+    (a, b, c), (d, e, f) = back[:2].tolist()
+    xs, ys = grid
+    map_x = a * xs + b * ys + c
+    map_y = d * xs + e * ys + f
+    if displacement is not None:
+        (a, b), (d, e) = np.linalg.inv(look.to_frame[:2, :2]).tolist()
+        map_x -= a * displacement[0] + b * displacement[1]
+        map_y -= d * displacement[0] + e * displacement[1]
+    img = cv2.remap(_source(), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
+    img = img.astype(np.float32)
+    img = img * look.gain + look.bias
+    if noise is not None:
+        img += noise
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+
+def _face_box(img: np.ndarray) -> dlib.rectangle | None:
+    """The single HOG face box of a frame, if the pipeline's first-frame checks would pass."""
+    boxes = _detector()(img, 1)
+    if len(boxes) != 1:
+        return None
+    b = boxes[0]
+    top, bottom = max(b.top(), 0), min(b.bottom(), img.shape[0])
+    left, right = max(b.left(), 0), min(b.right(), img.shape[1])
+    crop = cv2.cvtColor(cv2.resize(img[top:bottom, left:right], (128, 128)), cv2.COLOR_BGR2GRAY)
+    return b if len(_detector()(crop, 1)) > 0 else None
+
+
+def _landmarks(img: np.ndarray, box: dlib.rectangle) -> np.ndarray:
+    shape = _predictor()(img, box)
+    return np.array([[p.x, p.y] for p in shape.parts()], dtype=np.float64)
+
+
+def _write_video(
+    folder: Path,
+    rng: np.random.Generator,
+    frames: int,
+    frame_size: tuple[int, int],
+    mirror: bool,
+    events: list[_Event],
+    blinks: list[_Blink],
+) -> None:
+    """Render and write one subject's long video, re-drawing the look until dlib sees the face."""
+    width, height = frame_size
+    grid = np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32))
+    drift_amp, drift_period, drift_phase = _drift(rng)
+
+    def motion(t: int) -> np.ndarray:
+        return drift_amp * np.sin(2 * math.pi * t / drift_period + drift_phase)
+
+    def noise() -> np.ndarray:
+        # Luminance noise only: chroma noise would mostly vanish in JPEG's 4:2:0 anyway.
+        return rng.standard_normal((height, width, 1), dtype=np.float32) * NOISE_SIGMA
+
+    for _ in range(_MAX_APPEARANCE_TRIES):
+        look = _draw_appearance(rng, frame_size, mirror)
+        base = _render(look, grid, None, np.zeros(3), None)
+        base_box = _face_box(base)
+        first = cv2.imencode(".jpg", _render(look, grid, None, motion(1), noise()))[1]
+        first_box = _face_box(cv2.imdecode(first, cv2.IMREAD_COLOR))
+        if base_box is not None and first_box is not None:
+            break
+    else:
+        raise RuntimeError(f"no face-detectable appearance for {folder.name}")
+
+    pts = _landmarks(base, base_box)
+    px_per_crop_px = first_box.width() / 128.0
+    parts = _part_fields(grid, pts)
+    fields = [sum(parts[p] for p in ACTIONS[e.action][0]) * float(e.amplitude * px_per_crop_px) for e in events]
+    blink = _blink_field(grid, pts)
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / frame_name(1)).write_bytes(first.tobytes())
+    for t in range(2, frames + 1):
+        displacement = None
+        for e, field in zip(events, fields):
+            if (a := e.envelope(t)) > 0:
+                displacement = field * a if displacement is None else displacement + field * a
+        for b in blinks:
+            if (a := b.envelope(t)) > 0:
+                displacement = blink * a if displacement is None else displacement + blink * a
+        cv2.imwrite(str(folder / frame_name(t)), _render(look, grid, displacement, motion(t), noise()))
+
+
+def make_demo(
+    root: Path,
+    subjects: int = 4,
+    frames: int = 200,
+    seed: int = 0,
+    frame_size: tuple[int, int] = (320, 240),
+) -> pd.DataFrame:
+    """Write a synthetic CAS(ME)^2 release (`root` is the CASME_sq folder); return its ground truth.
+
+    One video per subject under rawpic/, the annotation workbook beside it. The returned table has
+    columns subject, video, type ('micro' | 'macro'), onset, apex, offset (1-based frames).
+    """
+    if not 1 <= subjects <= len(SUBJECT_NUMBERS):
+        raise ValueError(f"subjects must be in 1..{len(SUBJECT_NUMBERS)}")
+    root = Path(root)
+    truth, code_rows = [], []
+    for index in range(subjects):
+        rng = np.random.default_rng((seed, index))
+        number = SUBJECT_NUMBERS[index]
+        code, name, suffix = STIMULI[index % len(STIMULI)]
+        video = f"{number}_{code}{suffix}"
+        events = _plan_events(rng, frames)
+        blinks = _plan_blinks(rng, events, frames)
+        _write_video(root / "rawpic" / f"s{number}" / video, rng, frames, frame_size, index % 2 == 1, events, blinks)
+        for k, e in enumerate(events, start=1):
+            aus, emotion, reported = ACTIONS[e.action][1:]
+            code_rows.append([index + 1, f"{name}_{k}", e.onset, e.apex, e.offset, aus, emotion,
+                              TYPE_LABEL[e.type], reported])
+            truth.append({"subject": f"s{number}", "video": video, "type": e.type,
+                          "onset": e.onset, "apex": e.apex, "offset": e.offset})
+
+    sheets = (
+        pd.DataFrame(code_rows),
+        pd.DataFrame([[n, f"s{n}", i + 1] for i, n in enumerate(SUBJECT_NUMBERS[:subjects])]),
+        pd.DataFrame([[code, name] for code, name, _ in STIMULI]),
+    )
+    with pd.ExcelWriter(root / WORKBOOK_NAME, engine="openpyxl") as writer:
+        for sheet, sheet_name in zip(sheets, SHEET_NAMES):
+            sheet.to_excel(writer, sheet_name=sheet_name, header=False, index=False)
+    return pd.DataFrame(truth, columns=["subject", "video", "type", "onset", "apex", "offset"])

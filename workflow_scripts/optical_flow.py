@@ -1,0 +1,23 @@
+"""Stage 2: TV-L1 flow and optical strain of one video for one k."""
+
+from pathlib import Path
+
+from softnet.flow import TVL1Params, write_flow_cache
+from softnet.runlog import log_to
+
+if __name__ == "__main__":  # the worker processes re-import this file's module path
+    log_to(snakemake.log[0])
+    wildcards = snakemake.wildcards
+    write_flow_cache(
+        Path(snakemake.input.faces),
+        Path(snakemake.output[0]),
+        k=int(wildcards.k),
+        params=TVL1Params.from_config(snakemake.params.tvl1),
+        threads=snakemake.threads,
+        provenance={
+            "dataset": wildcards.dataset,
+            "subject": wildcards.subject,
+            "video": wildcards.video,
+            "source": snakemake.input.faces,
+        },
+    )

@@ -1,0 +1,21 @@
+"""Stage 3: head-motion removal, eye masking and eyebrow/mouth ROI stacks of one video."""
+
+from pathlib import Path
+
+from softnet.roi import ROIParams, write_roi_cache
+from softnet.runlog import log_to
+
+log_to(snakemake.log[0])
+wildcards = snakemake.wildcards
+write_roi_cache(
+    Path(snakemake.input.flow),
+    Path(snakemake.input.faces),
+    Path(snakemake.output[0]),
+    params=ROIParams(**snakemake.params.roi),
+    provenance={
+        "dataset": wildcards.dataset,
+        "subject": wildcards.subject,
+        "video": wildcards.video,
+        "source": snakemake.input.flow,
+    },
+)
