@@ -13,6 +13,7 @@ import os
 import re
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 log = logging.getLogger(__name__)
@@ -276,10 +277,15 @@ def _expression_type(value: object, where: str) -> str:
 
 def _read_sammlv(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """SAMM-LV: one sheet, a 9-row legend, the header on row 10, data from row 11."""
-    table = pd.read_excel(workbook, sheet_name=0, header=SAMM_HEADER_ROW - 1, dtype=object)
-    table.columns = [str(c).strip() for c in table.columns]
+    book = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
+    try:
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+    finally:
+        book.close()
+    header_cells = rows[SAMM_HEADER_ROW - 1] if len(rows) >= SAMM_HEADER_ROW else ()
+    header = [str(cell).strip() if cell is not None else "" for cell in header_cells]
     needed = ["Subject", "Filename", "Onset", "Apex", "Offset", "Type"]
-    missing = [c for c in needed if c not in table.columns]
+    missing = [c for c in needed if c not in header]
     if missing:
         raise DatasetError(
             f"{workbook.name}: row {SAMM_HEADER_ROW} lacks the columns {missing}; "
@@ -289,11 +295,11 @@ def _read_sammlv(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame
     videos = pd.DataFrame(_video_rows("sammlv", folders))
 
     events = []
-    for offset_row, row in enumerate(table.itertuples(index=False), start=SAMM_HEADER_ROW + 1):
-        record = dict(zip(table.columns, row))
-        if pd.isna(record["Filename"]):
+    for row_number, row in enumerate(rows[SAMM_HEADER_ROW:], start=SAMM_HEADER_ROW + 1):
+        record = dict(zip(header, row))
+        if record.get("Filename") in (None, ""):
             continue
-        where = f"{workbook.name} row {offset_row}"
+        where = f"{workbook.name} row {row_number}"
         subject = _samm_subject(record["Subject"])
         name = str(record["Filename"]).strip()
         events.append(
@@ -306,7 +312,7 @@ def _read_sammlv(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame
                 "apex": int(float(record["Apex"])),
                 "offset": int(float(record["Offset"])),
                 "name": name,
-                "row": offset_row,
+                "row": row_number,
             }
         )
     events = pd.DataFrame(events, columns=EVENT_COLUMNS[1:])

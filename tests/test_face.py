@@ -1,0 +1,99 @@
+"""Face box, crops and landmarks: the detector once per video, clear errors otherwise."""
+
+import logging
+
+import cv2
+import dlib
+import h5py
+import numpy as np
+import pytest
+from skimage import data
+
+from softnet.face import (
+    CropSettings,
+    FaceBox,
+    FaceError,
+    crop,
+    default_landmark_model,
+    find_face_box,
+    largest_face,
+    write_face_cache,
+)
+
+
+@pytest.fixture(scope="module")
+def face_frame():
+    """The astronaut's face in a 320x240 colour frame, BGR as cv2.imread gives it."""
+    image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)[0:240, 100:420]
+    return np.ascontiguousarray(image)
+
+
+def write_frames(folder, images):
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number, image in enumerate(images, start=1):
+        path = folder / f"img{number:03d}.jpg"
+        cv2.imwrite(str(path), image)
+        paths.append(path)
+    return paths
+
+
+def test_largest_face_wins_and_is_clamped_to_the_frame():
+    rects = [dlib.rectangle(-10, 5, 50, 60), dlib.rectangle(100, -20, 300, 250), dlib.rectangle(0, 0, 10, 10)]
+    assert largest_face(rects, height=240, width=320) == FaceBox(top=0, bottom=240, left=100, right=300)
+    assert largest_face([], 240, 320) is None
+
+
+def test_crop_is_gray_128_and_the_jpeg_round_trip_differs_from_lossless(face_frame):
+    box = FaceBox(20, 180, 80, 240)
+    jpeg = crop(face_frame, box, CropSettings())
+    lossless = crop(face_frame, box, CropSettings(codec="lossless"))
+    assert jpeg.shape == lossless.shape == (128, 128) and jpeg.dtype == np.uint8
+    difference = np.abs(jpeg.astype(int) - lossless.astype(int))
+    assert 0 < difference.max() <= 20
+
+
+def test_unknown_codec_is_refused():
+    with pytest.raises(ValueError, match="unknown crop codec 'png'"):
+        CropSettings(codec="png")
+
+
+def test_face_box_searches_forward_with_a_warning(tmp_path, face_frame, caplog):
+    blank = np.full_like(face_frame, 128)
+    frames = write_frames(tmp_path / "v", [blank, face_frame, face_frame])
+    with caplog.at_level(logging.WARNING):
+        box, index = find_face_box(frames, upsample=1, video="s01/v")
+    assert index == 1 and box.area > 50 * 50
+    assert any("no face in the first 1 frame" in r.message for r in caplog.records)
+
+
+def test_video_without_a_face_is_an_error_naming_it(tmp_path, face_frame):
+    frames = write_frames(tmp_path / "v", [np.full_like(face_frame, 128)] * 2)
+    with pytest.raises(FaceError, match="s01/v: the face detector found no face in any of its 2 frames"):
+        find_face_box(frames, upsample=1, video="s01/v")
+
+
+def test_face_cache_holds_crops_box_and_landmarks(tmp_path, face_frame):
+    frames = write_frames(tmp_path / "v", [face_frame, np.roll(face_frame, 2, axis=1)])
+    out = tmp_path / "faces" / "v.h5"
+    write_face_cache(frames, out, "s01/v", CropSettings(), default_landmark_model(), {"video": "v"})
+    assert not (tmp_path / "faces" / "v.h5.partial").exists()
+    with h5py.File(out) as handle:
+        assert handle["crops"].shape == (2, 128, 128) and handle["crops"].dtype == np.uint8
+        assert handle["crops"].chunks == (1, 128, 128) and handle["crops"].compression == "gzip"
+        landmarks = handle["landmarks"][()]
+        assert landmarks.shape == (68, 2)
+        assert handle.attrs["landmark_source"] == "detector" and handle.attrs["video"] == "v"
+        assert handle.attrs["stage"] == "face" and "softnet_version" in handle.attrs
+    # the nose lies between the eyes and above the mouth
+    assert landmarks[36:48, 1].mean() < landmarks[28, 1] < landmarks[48:68, 1].mean()
+    assert landmarks[36:42, 0].mean() < landmarks[28, 0] < landmarks[42:48, 0].mean()
+
+
+def test_failed_face_job_leaves_no_file(tmp_path, face_frame):
+    frames = write_frames(tmp_path / "v", [face_frame])
+    frames.append(tmp_path / "v" / "img002.jpg")  # listed but missing
+    out = tmp_path / "v.h5"
+    with pytest.raises(FaceError, match="cannot read frame .*img002.jpg"):
+        write_face_cache(frames, out, "s01/v", CropSettings(), default_landmark_model(), {})
+    assert list(tmp_path.glob("v.h5*")) == []
