@@ -14,6 +14,6 @@ include: "rules/roi.smk"
 
 
 rule all:
+    default_target: True
     input:
         all_roi_stacks,
-    default_target: True

@@ -1,19 +1,12 @@
 """Helpers of the rules: config validation, dataset lookups and the targets of each stage."""
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 from snakemake.utils import validate
 
-# The scripts import the package from this checkout, whether or not it is pip-installed
-# (conda environments, cluster jobs).
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (workflow.basedir, os.environ.get("PYTHONPATH")) if p
-)
-
-from softnet import datasets, labels  # noqa: E402
+from softnet import datasets, labels
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 
@@ -29,7 +22,9 @@ wildcard_constraints:
 
 def package_files(*modules):
     """Source files of the package that a rule's results depend on: a change reruns the rule."""
-    return [str(Path(workflow.basedir) / "softnet" / f"{m}.py") for m in ("cache", *modules)]
+    return [
+        str(Path(workflow.basedir) / "softnet" / f"{m}.py") for m in ("cache", *modules)
+    ]
 
 
 def dataset_root(name):
@@ -37,7 +32,9 @@ def dataset_root(name):
     if entry["kind"] == "demo":
         return f"resources/{name}/CASME_sq"
     if not entry["root"]:
-        raise ValueError(f"dataset {name!r} in config.yaml: `root` is required for kind {entry['kind']}")
+        raise ValueError(
+            f"dataset {name!r} in config.yaml: `root` is required for kind {entry['kind']}"
+        )
     return entry["root"]
 
 
@@ -45,16 +42,22 @@ def annotation_workbook(wildcards):
     """The dataset's workbook; for real releases a missing one is an error naming the fix."""
     entry = DATASETS[wildcards.dataset]
     if entry["kind"] == "demo":
-        return f"{dataset_root(wildcards.dataset)}/{datasets.KNOWN_WORKBOOKS['casme2'][0]}"
+        return (
+            f"{dataset_root(wildcards.dataset)}/{datasets.KNOWN_WORKBOOKS['casme2'][0]}"
+        )
     return str(
-        datasets.annotation_path(entry["kind"], dataset_root(wildcards.dataset), entry["annotations"])
+        datasets.annotation_path(
+            entry["kind"], dataset_root(wildcards.dataset), entry["annotations"]
+        )
     )
 
 
 def frames_folder(wildcards):
     entry = DATASETS[wildcards.dataset]
     root = dataset_root(wildcards.dataset)
-    return str(datasets.frames_dir(entry["kind"], root, wildcards.subject, wildcards.video))
+    return str(
+        datasets.frames_dir(entry["kind"], root, wildcards.subject, wildcards.video)
+    )
 
 
 def dataset_index(name):
@@ -62,9 +65,11 @@ def dataset_index(name):
     index = checkpoints.index_dataset.get(dataset=name).output
     with open(index.summary) as handle:
         summary = json.load(handle)
-    return pd.read_csv(index.videos, dtype=str, keep_default_na=False), pd.read_csv(
-        index.events, dtype={"subject": str, "video": str}
-    ), summary
+    return (
+        pd.read_csv(index.videos, dtype=str, keep_default_na=False),
+        pd.read_csv(index.events, dtype={"subject": str, "video": str}),
+        summary,
+    )
 
 
 def videos_for_type(name, expression_type):
@@ -74,7 +79,9 @@ def videos_for_type(name, expression_type):
     if expression_type not in summary:
         return None, videos.iloc[0:0]
     used = labels.used_events(events, entry["kind"], expression_type)
-    return summary[expression_type]["k"], labels.videos_in_scope(videos, used, entry["video_scope"])
+    return summary[expression_type]["k"], labels.videos_in_scope(
+        videos, used, entry["video_scope"]
+    )
 
 
 def all_roi_stacks(wildcards):
@@ -85,6 +92,7 @@ def all_roi_stacks(wildcards):
         for expression_type in entry["expression_types"]:
             k, videos = videos_for_type(name, expression_type)
             targets += [
-                f"results/{name}/roi/k{k}/{v.subject}/{v.video}.h5" for v in videos.itertuples()
+                f"results/{name}/roi/k{k}/{v.subject}/{v.video}.h5"
+                for v in videos.itertuples()
             ]
     return sorted(set(targets))

@@ -2,12 +2,12 @@ rule make_demo:
     output:
         workbook="resources/{dataset}/CASME_sq/CAS(ME)^2code_final.xlsx",
         frames=directory("resources/{dataset}/CASME_sq/rawpic"),
-    params:
-        demo=config["demo"],
     log:
         "logs/{dataset}/make_demo.log",
     conda:
         "../envs/softnet.yaml"
+    params:
+        demo=config["demo"],
     script:
         "../workflow_scripts/make_demo.py"
 
@@ -20,13 +20,13 @@ checkpoint index_dataset:
         videos="results/{dataset}/index/videos.csv",
         events="results/{dataset}/index/events.csv",
         summary="results/{dataset}/index/summary.json",
-    params:
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
-        root=lambda wildcards: dataset_root(wildcards.dataset),
-        annotations=lambda wildcards: DATASETS[wildcards.dataset]["annotations"],
     log:
         "logs/{dataset}/index_dataset.log",
     conda:
         "../envs/softnet.yaml"
+    params:
+        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        root=lambda wildcards: dataset_root(wildcards.dataset),
+        annotations=lambda wildcards: DATASETS[wildcards.dataset]["annotations"],
     script:
         "../workflow_scripts/index_dataset.py"

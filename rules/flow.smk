@@ -4,17 +4,17 @@ rule optical_flow:
         code=package_files("flow"),
     output:
         "results/{dataset}/flow/k{k}/{subject}/{video}.h5",
-    params:
-        tvl1=config["flow"]["tvl1"],
     log:
         "logs/{dataset}/flow/k{k}/{subject}/{video}.log",
     benchmark:
         "benchmarks/{dataset}/flow/k{k}/{subject}/{video}.tsv"
+    conda:
+        "../envs/softnet.yaml"
     threads: config["flow"]["threads"]
     resources:
         mem_mb=2000,
         runtime=240,
-    conda:
-        "../envs/softnet.yaml"
+    params:
+        tvl1=config["flow"]["tvl1"],
     script:
         "../workflow_scripts/optical_flow.py"

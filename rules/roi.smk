@@ -5,16 +5,16 @@ rule roi_stacks:
         code=package_files("roi"),
     output:
         "results/{dataset}/roi/k{k}/{subject}/{video}.h5",
-    params:
-        roi=config["roi"],
     log:
         "logs/{dataset}/roi/k{k}/{subject}/{video}.log",
     benchmark:
         "benchmarks/{dataset}/roi/k{k}/{subject}/{video}.tsv"
+    conda:
+        "../envs/softnet.yaml"
     resources:
         mem_mb=1000,
         runtime=30,
-    conda:
-        "../envs/softnet.yaml"
+    params:
+        roi=config["roi"],
     script:
         "../workflow_scripts/roi_stacks.py"

@@ -123,6 +123,8 @@ def annotation_path(kind: str, root: Path, annotations: str | None) -> Path:
     that a user with another release knows what to put in `annotations`.
     """
     layout = layout_kind(kind)
+    if not Path(root).is_dir():
+        raise DatasetError(f"dataset root {root} does not exist; set `root` in config.yaml")
     name = annotations or KNOWN_WORKBOOKS[layout][0]
     path = Path(name) if Path(name).is_absolute() else Path(root) / name
     if path.is_file():
@@ -141,8 +143,6 @@ def read_dataset(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Videos and events tables of one dataset, in natural sort order."""
     root = Path(root)
-    if not root.is_dir():
-        raise DatasetError(f"dataset root {root} of dataset {name!r} does not exist")
     workbook = annotation_path(kind, root, annotations)
     layout = layout_kind(kind)
     reader = _read_casme2 if layout == "casme2" else _read_sammlv

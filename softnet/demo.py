@@ -23,7 +23,28 @@ from skimage import data as skdata
 
 # Subject numbers of the real release, in the order of the workbook's subject index.
 SUBJECT_NUMBERS: tuple[int, ...] = (
-    15, 16, 19, 20, 21, 22, 23, 24, 25, 26, 27, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 40,
+    15,
+    16,
+    19,
+    20,
+    21,
+    22,
+    23,
+    24,
+    25,
+    26,
+    27,
+    29,
+    30,
+    31,
+    32,
+    33,
+    34,
+    35,
+    36,
+    37,
+    38,
+    40,
 )
 # (stimulus code, stimulus name, video-folder suffix) as in the real release (sic "unnyfarting").
 STIMULI: tuple[tuple[str, str, str], ...] = (
@@ -163,8 +184,7 @@ def _plan_blinks(rng: np.random.Generator, events: list[_Event], frames: int) ->
     for g in rng.permutation(len(gaps))[: int(rng.integers(1, 3))]:
         first, last = gaps[g]
         size = last - first + 1
-        length = int(rng.integers(3, 6))
-        length = min(length, size - 4)
+        length = min(int(rng.integers(3, 6)), size - 4)  # short gaps keep >= 2 clear frames a side
         margin = min(5, (size - length) // 2)
         start = int(rng.integers(first + margin, last - margin - length + 2))
         blinks.append(_Blink(start, length))
@@ -201,23 +221,28 @@ def _part_fields(grid: tuple[np.ndarray, np.ndarray], pts: np.ndarray) -> dict[s
     face = np.linalg.norm(pts[16] - pts[0])  # jaw width
     zero = np.zeros_like(grid[0])
     brows = _bumps(grid, pts[17:27], (0.06 * face, 0.06 * face))
-    left = _bumps(grid, pts[[48]], (0.07 * face, 0.07 * face))
-    right = _bumps(grid, pts[[54]], (0.07 * face, 0.07 * face))
+    # Lip corners drag the cheeks with them; the lower lip drags the chin (jaw drop).
+    left = _bumps(grid, pts[[48]], (0.09 * face, 0.09 * face))
+    right = _bumps(grid, pts[[54]], (0.09 * face, 0.09 * face))
     corners = np.stack([(right - left) * math.cos(math.pi / 6), -(right + left) * math.sin(math.pi / 6)])
-    lower = _bumps(grid, pts[[56, 57, 58]], (0.09 * face, 0.06 * face))
+    lower = _bumps(grid, pts[[56, 57, 58, 7, 8, 9]], (0.1 * face, 0.08 * face))
     upper = _bumps(grid, pts[[50, 51, 52]], (0.09 * face, 0.04 * face))
     fields = {"brows": np.stack([zero, -brows]), "lip_corners": corners, "jaw": np.stack([zero, lower - 0.3 * upper])}
     return {part: field.astype(np.float32) for part, field in fields.items()}
 
 
 def _blink_field(grid: tuple[np.ndarray, np.ndarray], pts: np.ndarray) -> np.ndarray:
-    """Vertical squeeze towards each eye's centre line (content moves towards it)."""
+    """Vertical squeeze towards each eye's centre line (content moves towards it).
+
+    Confined to the eye's own width: the nose bridge, where SOFTNet measures head motion
+    (landmark 28), stays still, as it does in a real blink.
+    """
     xs, ys = grid
     fy = np.zeros_like(xs)
     for eye in (pts[36:42], pts[42:48]):
         cx, cy = eye.mean(axis=0)
         eye_width = np.linalg.norm(eye[3] - eye[0])
-        g = np.exp(-((xs - cx) ** 2) / (2 * (0.7 * eye_width) ** 2) - ((ys - cy) ** 2) / (2 * (0.3 * eye_width) ** 2))
+        g = np.exp(-((xs - cx) ** 2) / (2 * (0.35 * eye_width) ** 2) - ((ys - cy) ** 2) / (2 * (0.3 * eye_width) ** 2))
         fy -= 2.0 * (ys - cy) * g  # 2.0: strong squeeze, still fold-free (limit ~2.24)
     return np.stack([np.zeros_like(fy), fy]).astype(np.float32)
 
@@ -316,7 +341,7 @@ def _write_video(
     blink = _blink_field(grid, pts)
 
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / frame_name(1)).write_bytes(first.tobytes())
+    (folder / frame_name(1)).write_bytes(first.tobytes())  # the bytes cv2.imwrite would write
     for t in range(2, frames + 1):
         displacement = None
         for e, field in zip(events, fields):
@@ -354,10 +379,19 @@ def make_demo(
         _write_video(root / "rawpic" / f"s{number}" / video, rng, frames, frame_size, index % 2 == 1, events, blinks)
         for k, e in enumerate(events, start=1):
             aus, emotion, reported = ACTIONS[e.action][1:]
-            code_rows.append([index + 1, f"{name}_{k}", e.onset, e.apex, e.offset, aus, emotion,
-                              TYPE_LABEL[e.type], reported])
-            truth.append({"subject": f"s{number}", "video": video, "type": e.type,
-                          "onset": e.onset, "apex": e.apex, "offset": e.offset})
+            code_rows.append(
+                [index + 1, f"{name}_{k}", e.onset, e.apex, e.offset, aus, emotion, TYPE_LABEL[e.type], reported]
+            )
+            truth.append(
+                {
+                    "subject": f"s{number}",
+                    "video": video,
+                    "type": e.type,
+                    "onset": e.onset,
+                    "apex": e.apex,
+                    "offset": e.offset,
+                }
+            )
 
     sheets = (
         pd.DataFrame(code_rows),

@@ -1,0 +1,149 @@
+"""The workflow end to end on a tiny demo dataset, its rerun plans and its bad-input errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+pytestmark = pytest.mark.workflow
+
+TINY = {
+    "datasets": [{"name": "demo", "kind": "demo", "expression_types": ["micro", "macro"]}],
+    "demo": {"subjects": 2, "frames": 80, "seed": 1},
+    "flow": {"threads": 2},
+}
+
+
+def snakemake(repo: Path, workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(repo / "Snakefile")]
+    command += ["--directory", str(workdir), "--cores", "2", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=900)
+
+
+def write_config(workdir: Path, config: dict) -> None:
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+
+
+def planned_jobs(result: subprocess.CompletedProcess) -> dict[str, int]:
+    """Rule -> job count from the 'Job stats' table of a dry run."""
+    lines = result.stdout.splitlines()
+    if not any(line.startswith("Job stats") for line in lines):
+        return {}
+    start = next(i for i, line in enumerate(lines) if line.startswith("Job stats")) + 3
+    counts = {}
+    for line in lines[start:]:
+        name, _, count = line.partition(" ")
+        if name == "total" or not count.strip():
+            break
+        counts[name] = int(count)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def demo_run(repo, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("workflow")
+    write_config(workdir, TINY)
+    result = snakemake(repo, workdir, "all")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir
+
+
+def index_of(workdir: Path):
+    index = workdir / "results" / "demo" / "index"
+    summary = json.loads((index / "summary.json").read_text())
+    videos = pd.read_csv(index / "videos.csv", dtype={"subject": str, "video": str})
+    events = pd.read_csv(index / "events.csv", dtype={"subject": str, "video": str})
+    return videos, events, summary
+
+
+def test_index_lists_the_demo_videos_events_and_k(demo_run):
+    videos, events, summary = index_of(demo_run)
+    assert len(videos) == 2 and (videos["frame_count"] == 80).all()
+    assert set(events["type"]) == {"micro", "macro"}
+    assert set(summary) == {"micro", "macro"}
+    assert 0 < summary["micro"]["k"] < summary["macro"]["k"]
+
+
+def test_every_stage_writes_its_tensors_with_provenance(demo_run):
+    videos, _, summary = index_of(demo_run)
+    results = demo_run / "results" / "demo"
+    for video in videos.itertuples():
+        with h5py.File(results / "faces" / video.subject / f"{video.video}.h5") as faces:
+            assert faces["crops"].shape == (80, 128, 128) and faces["crops"].dtype == np.uint8
+            assert faces["landmarks"].shape == (68, 2) and faces["box"].shape == (4,)
+            assert faces.attrs["video"] == video.video
+        for expression in summary.values():
+            k = expression["k"]
+            name = f"k{k}/{video.subject}/{video.video}.h5"
+            with h5py.File(results / "flow" / name) as flow, h5py.File(results / "roi" / name) as roi:
+                assert flow["flow"].shape == (80 - k, 128, 128, 3) and flow["flow"].dtype == np.float32
+                assert flow["flow"].compression == "gzip" and flow["flow"].chunks[0] == 1
+                assert roi["roi"].shape == (80 - k, 42, 42, 3) and roi["roi"].dtype == np.float32
+                for handle in (flow, roi):
+                    assert handle.attrs["k"] == k and handle.attrs["video"] == video.video
+                    assert "softnet_version" in handle.attrs
+                assert json.loads(flow.attrs["params"])["tau"] == 0.25
+                assert json.loads(roi.attrs["params"])["roi_margin"] == 12
+    assert not list(results.rglob("*.partial"))
+
+
+def test_planted_events_move_more_than_neutral_stretches(demo_run):
+    videos, events, summary = index_of(demo_run)
+    results = demo_run / "results" / "demo"
+    for kind, expression in summary.items():
+        k = expression["k"]
+        for video in videos.itertuples():
+            with h5py.File(results / "roi" / f"k{k}/{video.subject}/{video.video}.h5") as roi:
+                motion = np.abs(roi["roi"][..., :2]).mean(axis=(1, 2, 3))
+            windows = np.arange(len(motion))
+            mine = events[(events["video"] == video.video) & (events["type"] == kind)]
+            near_any = np.zeros(len(motion), bool)
+            inside = np.zeros(len(motion), bool)
+            for event in events[events["video"] == video.video].itertuples():
+                near_any |= (windows + k >= event.onset - 2) & (windows <= event.offset + 1)
+            for event in mine.itertuples():
+                # windows that span the event's apex: the frames furthest from neutral
+                inside |= (windows < event.apex) & (windows + k >= event.apex)
+            assert inside.any() and (~near_any).any()
+            ratio = motion[inside].mean() / motion[~near_any].mean()
+            assert ratio > 1.5, f"{kind} events in {video.video}: only {ratio:.2f}x the neutral motion"
+
+
+def test_a_complete_run_plans_nothing(repo, demo_run):
+    result = snakemake(repo, demo_run, "-n", "all")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Nothing to be done" in result.stdout + result.stderr
+    assert planned_jobs(result) == {}
+
+
+def test_changing_a_flow_parameter_plans_only_flow_and_roi_jobs(repo, demo_run):
+    videos, _, summary = index_of(demo_run)
+    changed = dict(TINY, flow={"threads": 2, "tvl1": {"tau": 0.2}})
+    (demo_run / "changed.yaml").write_text(yaml.safe_dump(changed))
+    result = snakemake(repo, demo_run, "-n", "all", "--configfile", str(demo_run / "changed.yaml"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    per_rule = len(videos) * len({e["k"] for e in summary.values()})
+    assert planned_jobs(result) == {"optical_flow": per_rule, "roi_stacks": per_rule, "all": 1}
+
+
+def test_an_unknown_config_key_is_an_error(repo, tmp_path):
+    write_config(tmp_path, dict(TINY, flow={"treads": 2}))
+    result = snakemake(repo, tmp_path, "-n", "all")
+    assert result.returncode != 0
+    assert "treads" in result.stdout + result.stderr
+
+
+def test_a_missing_release_folder_is_an_error_naming_it(repo, tmp_path):
+    missing = tmp_path / "nowhere" / "CASME_sq"
+    write_config(tmp_path, {"datasets": [{"name": "casme2", "kind": "casme2", "root": str(missing)}]})
+    result = snakemake(repo, tmp_path, "-n", "all")
+    assert result.returncode != 0
+    assert f"dataset root {missing} does not exist" in result.stdout + result.stderr
+    assert not (tmp_path / "results").exists()
