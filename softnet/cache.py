@@ -10,7 +10,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import h5py
@@ -47,7 +47,7 @@ def write_provenance(handle: h5py.File, stage: str, **facts: object) -> None:
     """Record what produced a file: the stage, its parameters and the package version."""
     handle.attrs["stage"] = stage
     handle.attrs["softnet_version"] = softnet.__version__
-    handle.attrs["created"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    handle.attrs["created"] = datetime.now(UTC).isoformat(timespec="seconds")
     for key, value in facts.items():
         handle.attrs[key] = _attr_value(value)
 

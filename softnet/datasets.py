@@ -131,7 +131,8 @@ def annotation_path(kind: str, root: Path, annotations: str | None) -> Path:
         return path
     found = [n for n in KNOWN_WORKBOOKS[layout] if (Path(root) / n).is_file()]
     hint = (
-        f"found {', '.join(found)} there: set `annotations: {found[0]}` for this dataset in config.yaml"
+        f"found {', '.join(found)} there: set `annotations: {found[0]}` for this dataset "
+        "in config.yaml"
         if found
         else f"known release names: {', '.join(KNOWN_WORKBOOKS[layout])}"
     )
@@ -159,8 +160,10 @@ def read_dataset(
 def _natural_order(table: pd.DataFrame, keys: list[str], then: list[str] = ()) -> pd.DataFrame:
     order = sorted(
         range(len(table)),
-        key=lambda i: tuple(natural_key(str(table[c].iloc[i])) for c in keys)
-        + tuple(table[c].iloc[i] for c in then),
+        key=lambda i: (
+            tuple(natural_key(str(table[c].iloc[i])) for c in keys)
+            + tuple(table[c].iloc[i] for c in then)
+        ),
     )
     return table.iloc[order].reset_index(drop=True)
 
@@ -208,7 +211,8 @@ def _read_casme2(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame
     sheets = list(pd.read_excel(workbook, sheet_name=None, header=None, dtype=object).values())
     if len(sheets) < 3:
         raise DatasetError(
-            f"{workbook}: expected 3 sheets (codes, naming rule1, naming rule2), found {len(sheets)}"
+            f"{workbook}: expected 3 sheets (codes, naming rule1, naming rule2), "
+            f"found {len(sheets)}"
         )
     codes, rule1, rule2 = sheets[:3]
     subjects = {int(r[2]): (int(r[0]), str(r[1]).strip()) for r in rule1.itertuples(index=False)}

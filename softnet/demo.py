@@ -16,10 +16,18 @@ from pathlib import Path
 
 import cv2
 import dlib
-import face_recognition_models
 import numpy as np
 import pandas as pd
 from skimage import data as skdata
+
+from softnet.face import (
+    CropSettings,
+    crop,
+    default_landmark_model,
+    face_detector,
+    fit_landmarks,
+    largest_face,
+)
 
 # Subject numbers of the real release, in the order of the workbook's subject index.
 SUBJECT_NUMBERS: tuple[int, ...] = (
@@ -82,7 +90,6 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, str, str]] = {
 # dlib's box on the unmodified astronaut photograph: (175, 76)-(265, 166).
 _SRC_FACE_CENTRE = np.array([220.0, 121.0])
 _SRC_FACE_WIDTH = 90.0
-_MODEL = Path(face_recognition_models.__file__).parent / "models" / "shape_predictor_68_face_landmarks.dat"
 _MAX_APPEARANCE_TRIES = 20
 
 
@@ -127,16 +134,6 @@ class _Appearance:
 def frame_name(number: int) -> str:
     """CAS(ME)^2 frame file name for a 1-based frame number (img001 .. img099, img100 ...)."""
     return f"img{number:03d}.jpg"
-
-
-@lru_cache(maxsize=1)
-def _detector() -> dlib.fhog_object_detector:
-    return dlib.get_frontal_face_detector()
-
-
-@lru_cache(maxsize=1)
-def _predictor() -> dlib.shape_predictor:
-    return dlib.shape_predictor(str(_MODEL))
 
 
 @lru_cache(maxsize=1)
@@ -191,13 +188,17 @@ def _plan_blinks(rng: np.random.Generator, events: list[_Event], frames: int) ->
     return blinks
 
 
-def _draw_appearance(rng: np.random.Generator, frame_size: tuple[int, int], mirror: bool) -> _Appearance:
+def _draw_appearance(
+    rng: np.random.Generator, frame_size: tuple[int, int], mirror: bool
+) -> _Appearance:
     """Pose, size, position and exposure of one subject's face in the frame."""
     width, height = frame_size
     face_width = 0.5 * min(height, width * 0.75) * rng.uniform(0.92, 1.08)
     scale = face_width / _SRC_FACE_WIDTH
     angle = math.radians(rng.uniform(-5.0, 5.0))
-    centre = np.array([width * (0.5 + rng.uniform(-0.08, 0.08)), height * (0.5 + rng.uniform(-0.05, 0.05))])
+    centre = np.array(
+        [width * (0.5 + rng.uniform(-0.08, 0.08)), height * (0.5 + rng.uniform(-0.05, 0.05))]
+    )
     c, s = math.cos(angle) * scale, math.sin(angle) * scale
     linear = np.array([[c, -s], [s, c]]) @ np.diag([-1.0 if mirror else 1.0, 1.0])
     to_frame = np.eye(3)
@@ -207,12 +208,16 @@ def _draw_appearance(rng: np.random.Generator, frame_size: tuple[int, int], mirr
     return _Appearance(to_frame, gain.astype(np.float32), float(rng.uniform(-20.0, 20.0)))
 
 
-def _bumps(grid: tuple[np.ndarray, np.ndarray], centres: np.ndarray, sigma: tuple[float, float]) -> np.ndarray:
+def _bumps(
+    grid: tuple[np.ndarray, np.ndarray], centres: np.ndarray, sigma: tuple[float, float]
+) -> np.ndarray:
     """Sum of Gaussian bumps at `centres`, scaled to peak 1: a smooth weight over a region."""
     xs, ys = grid
     w = np.zeros_like(xs)
     for cx, cy in centres:
-        w += np.exp(-((xs - cx) ** 2) / (2 * sigma[0] ** 2) - ((ys - cy) ** 2) / (2 * sigma[1] ** 2))
+        w += np.exp(
+            -((xs - cx) ** 2) / (2 * sigma[0] ** 2) - ((ys - cy) ** 2) / (2 * sigma[1] ** 2)
+        )
     return w / w.max()
 
 
@@ -224,10 +229,16 @@ def _part_fields(grid: tuple[np.ndarray, np.ndarray], pts: np.ndarray) -> dict[s
     # Lip corners drag the cheeks with them; the lower lip drags the chin (jaw drop).
     left = _bumps(grid, pts[[48]], (0.09 * face, 0.09 * face))
     right = _bumps(grid, pts[[54]], (0.09 * face, 0.09 * face))
-    corners = np.stack([(right - left) * math.cos(math.pi / 6), -(right + left) * math.sin(math.pi / 6)])
+    corners = np.stack(
+        [(right - left) * math.cos(math.pi / 6), -(right + left) * math.sin(math.pi / 6)]
+    )
     lower = _bumps(grid, pts[[56, 57, 58, 7, 8, 9]], (0.1 * face, 0.08 * face))
     upper = _bumps(grid, pts[[50, 51, 52]], (0.09 * face, 0.04 * face))
-    fields = {"brows": np.stack([zero, -brows]), "lip_corners": corners, "jaw": np.stack([zero, lower - 0.3 * upper])}
+    fields = {
+        "brows": np.stack([zero, -brows]),
+        "lip_corners": corners,
+        "jaw": np.stack([zero, lower - 0.3 * upper]),
+    }
     return {part: field.astype(np.float32) for part, field in fields.items()}
 
 
@@ -242,14 +253,19 @@ def _blink_field(grid: tuple[np.ndarray, np.ndarray], pts: np.ndarray) -> np.nda
     for eye in (pts[36:42], pts[42:48]):
         cx, cy = eye.mean(axis=0)
         eye_width = np.linalg.norm(eye[3] - eye[0])
-        g = np.exp(-((xs - cx) ** 2) / (2 * (0.35 * eye_width) ** 2) - ((ys - cy) ** 2) / (2 * (0.3 * eye_width) ** 2))
+        g = np.exp(
+            -((xs - cx) ** 2) / (2 * (0.35 * eye_width) ** 2)
+            - ((ys - cy) ** 2) / (2 * (0.3 * eye_width) ** 2)
+        )
         fy -= 2.0 * (ys - cy) * g  # 2.0: strong squeeze, still fold-free (limit ~2.24)
     return np.stack([np.zeros_like(fy), fy]).astype(np.float32)
 
 
 def _drift(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Amplitudes, periods (frames) and phases of slow sinusoidal head motion in x, y, roll."""
-    amplitude = np.array([rng.uniform(0.4, 1.5), rng.uniform(0.3, 1.0), math.radians(rng.uniform(0.05, 0.25))])
+    amplitude = np.array(
+        [rng.uniform(0.4, 1.5), rng.uniform(0.3, 1.0), math.radians(rng.uniform(0.05, 0.25))]
+    )
     period = rng.uniform(120.0, 300.0, size=3)
     phase = rng.uniform(0.0, 2 * math.pi, size=3)
     return amplitude, period, phase
@@ -262,7 +278,7 @@ def _render(
     motion: np.ndarray,
     noise: np.ndarray | None,
 ) -> np.ndarray:
-    """One frame: head pose `motion` = (dx, dy, roll), local `displacement` (content motion, frame px)."""
+    """One frame: head pose `motion` (dx, dy, roll), local `displacement` (content motion, px)."""
     height, width = grid[0].shape
     roll = cv2.getRotationMatrix2D((width / 2, height / 2), math.degrees(motion[2]), 1.0)
     head = np.vstack([roll, [0, 0, 1]])
@@ -287,19 +303,11 @@ def _render(
 
 def _face_box(img: np.ndarray) -> dlib.rectangle | None:
     """The single HOG face box of a frame, if the pipeline's first-frame checks would pass."""
-    boxes = _detector()(img, 1)
+    boxes = face_detector()(img, 1)
     if len(boxes) != 1:
         return None
-    b = boxes[0]
-    top, bottom = max(b.top(), 0), min(b.bottom(), img.shape[0])
-    left, right = max(b.left(), 0), min(b.right(), img.shape[1])
-    crop = cv2.cvtColor(cv2.resize(img[top:bottom, left:right], (128, 128)), cv2.COLOR_BGR2GRAY)
-    return b if len(_detector()(crop, 1)) > 0 else None
-
-
-def _landmarks(img: np.ndarray, box: dlib.rectangle) -> np.ndarray:
-    shape = _predictor()(img, box)
-    return np.array([[p.x, p.y] for p in shape.parts()], dtype=np.float64)
+    face_crop = crop(img, largest_face(boxes, *img.shape[:2]), CropSettings(codec="lossless"))
+    return boxes[0] if len(face_detector()(face_crop, 1)) > 0 else None
 
 
 def _write_video(
@@ -334,10 +342,13 @@ def _write_video(
     else:
         raise RuntimeError(f"no face-detectable appearance for {folder.name}")
 
-    pts = _landmarks(base, base_box)
+    pts = fit_landmarks(base, base_box, default_landmark_model()).astype(np.float64)
     px_per_crop_px = first_box.width() / 128.0
     parts = _part_fields(grid, pts)
-    fields = [sum(parts[p] for p in ACTIONS[e.action][0]) * float(e.amplitude * px_per_crop_px) for e in events]
+    fields = [
+        sum(parts[p] for p in ACTIONS[e.action][0]) * float(e.amplitude * px_per_crop_px)
+        for e in events
+    ]
     blink = _blink_field(grid, pts)
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -350,7 +361,9 @@ def _write_video(
         for b in blinks:
             if (a := b.envelope(t)) > 0:
                 displacement = blink * a if displacement is None else displacement + blink * a
-        cv2.imwrite(str(folder / frame_name(t)), _render(look, grid, displacement, motion(t), noise()))
+        cv2.imwrite(
+            str(folder / frame_name(t)), _render(look, grid, displacement, motion(t), noise())
+        )
 
 
 def make_demo(
@@ -376,11 +389,29 @@ def make_demo(
         video = f"{number}_{code}{suffix}"
         events = _plan_events(rng, frames)
         blinks = _plan_blinks(rng, events, frames)
-        _write_video(root / "rawpic" / f"s{number}" / video, rng, frames, frame_size, index % 2 == 1, events, blinks)
+        _write_video(
+            root / "rawpic" / f"s{number}" / video,
+            rng,
+            frames,
+            frame_size,
+            index % 2 == 1,
+            events,
+            blinks,
+        )
         for k, e in enumerate(events, start=1):
             aus, emotion, reported = ACTIONS[e.action][1:]
             code_rows.append(
-                [index + 1, f"{name}_{k}", e.onset, e.apex, e.offset, aus, emotion, TYPE_LABEL[e.type], reported]
+                [
+                    index + 1,
+                    f"{name}_{k}",
+                    e.onset,
+                    e.apex,
+                    e.offset,
+                    aus,
+                    emotion,
+                    TYPE_LABEL[e.type],
+                    reported,
+                ]
             )
             truth.append(
                 {

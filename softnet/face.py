@@ -62,11 +62,16 @@ def default_landmark_model() -> Path:
     """The dlib 68-landmark model shipped by the face-recognition-models package."""
     import face_recognition_models
 
-    return Path(face_recognition_models.__file__).parent / "models" / "shape_predictor_68_face_landmarks.dat"
+    return (
+        Path(face_recognition_models.__file__).parent
+        / "models"
+        / "shape_predictor_68_face_landmarks.dat"
+    )
 
 
 @lru_cache(maxsize=1)
-def _detector() -> dlib.fhog_object_detector:
+def face_detector() -> dlib.fhog_object_detector:
+    """dlib's HOG frontal face detector, loaded once per process."""
     return dlib.get_frontal_face_detector()
 
 
@@ -75,6 +80,12 @@ def _predictor(model: str) -> dlib.shape_predictor:
     if not Path(model).is_file():
         raise FaceError(f"landmark model {model} not found; set face.landmark_model in config.yaml")
     return dlib.shape_predictor(model)
+
+
+def fit_landmarks(image: np.ndarray, rect: dlib.rectangle, model: Path) -> np.ndarray:
+    """The 68 (x, y) landmarks of the face in `rect`, as int32 pixels."""
+    shape = _predictor(str(model))(image, rect)
+    return np.array([[p.x, p.y] for p in shape.parts()], dtype=np.int32)
 
 
 def largest_face(rects: Iterable[dlib.rectangle], height: int, width: int) -> FaceBox | None:
@@ -108,13 +119,15 @@ def find_face_box(frames: list[Path], upsample: int, video: str) -> tuple[FaceBo
     """
     for index, path in enumerate(frames):
         image = read_frame(path)
-        rects = _detector()(image, upsample)
+        rects = face_detector()(image, upsample)
         if len(rects) > 1:
             log.warning("%s: %d faces in frame %s; using the largest", video, len(rects), path.name)
         box = largest_face(rects, *image.shape[:2])
         if box is not None:
             if index:
-                log.warning("%s: no face in the first %d frame(s); box from %s", video, index, path.name)
+                log.warning(
+                    "%s: no face in the first %d frame(s); box from %s", video, index, path.name
+                )
             return box, index
     raise FaceError(f"{video}: the face detector found no face in any of its {len(frames)} frames")
 
@@ -143,18 +156,14 @@ def iter_crops(frames: list[Path], box: FaceBox, settings: CropSettings) -> Iter
 
 def crop_landmarks(crop_image: np.ndarray, upsample: int, model: Path) -> np.ndarray | None:
     """The 68 (x, y) landmarks of the first face the detector finds in a crop, else None."""
-    rects = _detector()(crop_image, upsample)
-    if not len(rects):
-        return None
-    shape = _predictor(str(model))(crop_image, rects[0])
-    return np.array([[p.x, p.y] for p in shape.parts()], dtype=np.int32)
+    rects = face_detector()(crop_image, upsample)
+    return fit_landmarks(crop_image, rects[0], model) if len(rects) else None
 
 
 def whole_crop_landmarks(crop_image: np.ndarray, model: Path) -> np.ndarray:
     """Landmarks fitted to the whole crop, for videos whose crops never show a detectable face."""
     height, width = crop_image.shape[:2]
-    shape = _predictor(str(model))(crop_image, dlib.rectangle(0, 0, width - 1, height - 1))
-    return np.array([[p.x, p.y] for p in shape.parts()], dtype=np.int32)
+    return fit_landmarks(crop_image, dlib.rectangle(0, 0, width - 1, height - 1), model)
 
 
 def write_face_cache(

@@ -81,7 +81,9 @@ def optical_strain(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return strain
 
 
-def flow_features(first: np.ndarray, second: np.ndarray, tvl1: cv2.optflow.DualTVL1OpticalFlow) -> np.ndarray:
+def flow_features(
+    first: np.ndarray, second: np.ndarray, tvl1: cv2.optflow.DualTVL1OpticalFlow
+) -> np.ndarray:
     """(H, W, 3) float32 u, v, strain of the flow from `first` to `second`.
 
     u and v pass through cartToPolar and back as in the published scripts; that round trip

@@ -51,7 +51,9 @@ def remove_head_motion(flow: np.ndarray, nose: tuple[int, int], half_width: int)
     `flow` is (N, H, W, 3); the nose barely moves with expressions, so its flow is head motion.
     """
     x, y = nose
-    box = flow[:, max(y - half_width, 0) : y + half_width + 1, max(x - half_width, 0) : x + half_width + 1]
+    box = flow[
+        :, max(y - half_width, 0) : y + half_width + 1, max(x - half_width, 0) : x + half_width + 1
+    ]
     means = box.mean(axis=(1, 2), keepdims=True, dtype=np.float32)
     out = flow - means
     np.abs(out[..., :2], out=out[..., :2])
@@ -60,7 +62,9 @@ def remove_head_motion(flow: np.ndarray, nose: tuple[int, int], half_width: int)
 
 def eye_polygons(landmarks: np.ndarray, margin: int, size: int) -> list[np.ndarray]:
     """The two eye hexagons: each eye's 6 landmarks pushed outwards by `margin`, clamped."""
-    push = np.array([[-margin, 0], [0, -margin], [0, -margin], [margin, 0], [0, margin], [0, margin]])
+    push = np.array(
+        [[-margin, 0], [0, -margin], [0, -margin], [margin, 0], [0, margin], [0, margin]]
+    )
     return [
         np.clip(landmarks[list(eye)] + push, 0, size).astype(np.int32)
         for eye in (LEFT_EYE, RIGHT_EYE)
@@ -98,9 +102,7 @@ def roi_boxes(landmarks: np.ndarray, margin: int, size: int) -> tuple[Box, Box]:
 def roi_stack(frame: np.ndarray, eyebrows: Box, mouth: Box, params: ROIParams) -> np.ndarray:
     """Eyebrows resized on top of mouth resized: (2 * roi_height, roi_width, 3)."""
     size = (params.roi_width, params.roi_height)
-    parts = [
-        cv2.resize(frame[b.top : b.bottom, b.left : b.right], size) for b in (eyebrows, mouth)
-    ]
+    parts = [cv2.resize(frame[b.top : b.bottom, b.left : b.right], size) for b in (eyebrows, mouth)]
     return np.concatenate(parts, axis=0)
 
 

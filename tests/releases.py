@@ -45,11 +45,16 @@ def casme2_frame_name(number: int) -> str:
     return f"img{number:03d}.jpg"
 
 
-def make_casme2(root: Path, first_sheet: str = "CASFEcode_final", workbook: str = "CAS(ME)^2code_final.xlsx") -> Path:
+def make_casme2(
+    root: Path, first_sheet: str = "CASFEcode_final", workbook: str = "CAS(ME)^2code_final.xlsx"
+) -> Path:
     """A CASME_sq folder: rawpic frames (empty files) and the 3-sheet workbook without headers."""
     for subject, videos in CASME2_VIDEOS.items():
         for video, count in videos.items():
-            touch_frames(root / "rawpic" / subject / video, [casme2_frame_name(i) for i in range(1, count + 1)])
+            touch_frames(
+                root / "rawpic" / subject / video,
+                [casme2_frame_name(i) for i in range(1, count + 1)],
+            )
     book = Workbook()
     codes = book.active
     codes.title = first_sheet
@@ -78,21 +83,51 @@ SAMM_ROWS = [
 ]
 
 
-def make_sammlv(root: Path, workbook: str = "SAMM_LongVideos_V1_Release.xlsx", numeric_subjects: bool = False) -> Path:
+def make_sammlv(
+    root: Path, workbook: str = "SAMM_LongVideos_V1_Release.xlsx", numeric_subjects: bool = False
+) -> Path:
     """A SAMMLV folder: 4-digit frame names and the workbook's legend-headed sheet."""
     for video, count in SAMM_VIDEOS.items():
-        touch_frames(root / "SAMM_longvideos" / video, [f"{video}_{i:04d}.jpg" for i in range(1, count + 1)])
+        touch_frames(
+            root / "SAMM_longvideos" / video, [f"{video}_{i:04d}.jpg" for i in range(1, count + 1)]
+        )
     book = Workbook()
     sheet = book.active
     sheet.title = "FACS_Movement_Only"
     for line in range(1, 10):
         sheet.append([f"legend line {line}"])
     sheet.append(
-        ["Subject", "Filename", "Inducement Code", "Onset", "Apex", "Offset", "Duration", "Type", "Action Units", "Notes"]
+        [
+            "Subject",
+            "Filename",
+            "Inducement Code",
+            "Onset",
+            "Apex",
+            "Offset",
+            "Duration",
+            "Type",
+            "Action Units",
+            "Notes",
+        ]
     )
-    for excel_row, (subject, name, code, onset, apex, offset, kind, aus) in enumerate(SAMM_ROWS, start=11):
+    for excel_row, (subject, name, code, onset, apex, offset, kind, aus) in enumerate(
+        SAMM_ROWS, start=11
+    ):
         subject_cell = int(subject) if numeric_subjects else subject
-        sheet.append([subject_cell, name, code, onset, apex, offset, f"=F{excel_row}-D{excel_row}", kind, aus, None])
+        sheet.append(
+            [
+                subject_cell,
+                name,
+                code,
+                onset,
+                apex,
+                offset,
+                f"=F{excel_row}-D{excel_row}",
+                kind,
+                aus,
+                None,
+            ]
+        )
     path = root / workbook
     book.save(path)
     return path

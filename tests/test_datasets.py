@@ -3,8 +3,8 @@
 import logging
 
 import pytest
-
 from releases import make_casme2, make_sammlv, touch_frames
+
 from softnet.datasets import DatasetError, list_frames, natural_key, read_dataset
 from softnet.labels import expression_k, used_events, videos_in_scope
 
@@ -23,16 +23,33 @@ def sammlv(tmp_path):
 
 def test_casme2_frames_sort_numerically_across_the_padding_change(tmp_path):
     folder = tmp_path / "15_0101disgustingteeth"
-    touch_frames(folder, ["img100.jpg", "img099.jpg", "img001.jpg", "img1000.jpg", "img010.jpg", "Thumbs.db"])
+    touch_frames(
+        folder, ["img100.jpg", "img099.jpg", "img001.jpg", "img1000.jpg", "img010.jpg", "Thumbs.db"]
+    )
     names = [p.name for p in list_frames("casme2", folder)]
     assert names == ["img001.jpg", "img010.jpg", "img099.jpg", "img100.jpg", "img1000.jpg"]
 
 
 def test_samm_frames_with_4_and_5_digit_names_sort_numerically(tmp_path):
     folder = tmp_path / "020_6"
-    touch_frames(folder, ["020_6_10000.jpg", "020_6_9999.jpg", "020_6_0001.jpg", "020_6_10001.jpg", "020_6_0002.jpg"])
+    touch_frames(
+        folder,
+        [
+            "020_6_10000.jpg",
+            "020_6_9999.jpg",
+            "020_6_0001.jpg",
+            "020_6_10001.jpg",
+            "020_6_0002.jpg",
+        ],
+    )
     names = [p.name for p in list_frames("sammlv", folder)]
-    assert names == ["020_6_0001.jpg", "020_6_0002.jpg", "020_6_9999.jpg", "020_6_10000.jpg", "020_6_10001.jpg"]
+    assert names == [
+        "020_6_0001.jpg",
+        "020_6_0002.jpg",
+        "020_6_9999.jpg",
+        "020_6_10000.jpg",
+        "020_6_10001.jpg",
+    ]
 
 
 def test_natural_key_orders_subjects_by_number():
@@ -107,7 +124,9 @@ def test_labelled_scope_keeps_videos_with_an_event_of_the_type(casme2):
 
 def test_missing_workbook_names_the_release_names_found(tmp_path):
     make_casme2(tmp_path / "CASME_sq", workbook="code_final.xlsx")
-    with pytest.raises(DatasetError, match=r"CAS\(ME\)\^2code_final.xlsx not found; found code_final.xlsx"):
+    with pytest.raises(
+        DatasetError, match=r"CAS\(ME\)\^2code_final.xlsx not found; found code_final.xlsx"
+    ):
         read_dataset("casme2", "casme2", tmp_path / "CASME_sq")
     videos, events = read_dataset("casme2", "casme2", tmp_path / "CASME_sq", "code_final.xlsx")
     assert len(events) == 6
@@ -118,7 +137,14 @@ def test_samm_reads_the_sheet_below_its_legend(sammlv):
     assert list(videos["video"]) == ["006_1", "006_2", "011_2"]
     assert list(videos["subject"]) == ["006", "006", "011"]
     assert videos["fps"].eq(200.0).all()
-    assert list(events["name"]) == ["006_1_3", "006_1_1", "006_1_2", "006_2_1", "011_2_2", "011_2_1"]
+    assert list(events["name"]) == [
+        "006_1_3",
+        "006_1_1",
+        "006_1_2",
+        "006_2_1",
+        "011_2_2",
+        "011_2_1",
+    ]
     assert events.set_index("name").loc["006_1_2", "type"] == "micro"
 
 
@@ -153,7 +179,9 @@ def test_samm_offset_past_the_last_frame_is_kept_with_a_warning(tmp_path, caplog
     with caplog.at_level(logging.WARNING):
         events = read_dataset("sammlv", "sammlv", tmp_path / "SAMMLV")[1]
     assert events.set_index("name").loc["011_2_1", "offset"] == 60
-    assert any("011_2_1" in r.message and "past the last frame 25" in r.message for r in caplog.records)
+    assert any(
+        "011_2_1" in r.message and "past the last frame 25" in r.message for r in caplog.records
+    )
 
 
 def test_samm_workbook_without_its_header_row_is_a_clear_error(tmp_path):
@@ -167,7 +195,12 @@ def _events_with_lengths(lengths):
     import pandas as pd
 
     return pd.DataFrame(
-        {"onset": [100] * len(lengths), "apex": [105] * len(lengths), "offset": [100 + n for n in lengths], "type": "micro"}
+        {
+            "onset": [100] * len(lengths),
+            "apex": [105] * len(lengths),
+            "offset": [100 + n for n in lengths],
+            "type": "micro",
+        }
     )
 
 

@@ -1,4 +1,4 @@
-"""The synthetic CAS(ME)^2 stand-in must look like the real release to the readers and the pipeline."""
+"""The synthetic CAS(ME)^2 stand-in looks like the real release to the readers and the pipeline."""
 
 from __future__ import annotations
 
@@ -6,18 +6,25 @@ import re
 from pathlib import Path
 
 import cv2
-import dlib
-import face_recognition_models
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
 from softnet.demo import MIN_GAP, NOMINAL_GAP, STIMULI, WORKBOOK_NAME, frame_name, make_demo
+from softnet.face import (
+    CropSettings,
+    crop,
+    crop_landmarks,
+    default_landmark_model,
+    face_detector,
+    find_face_box,
+    largest_face,
+    read_frame,
+)
 
 FRAMES = 60
 FRAME_SIZE = (320, 240)
-PREDICTOR = Path(face_recognition_models.__file__).parent / "models" / "shape_predictor_68_face_landmarks.dat"
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +41,6 @@ def long_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFr
 
 def _video_dirs(root: Path) -> list[Path]:
     return sorted((root / "rawpic").glob("s*/*"))
-
-
-def _face_crop(img: np.ndarray, box: dlib.rectangle) -> np.ndarray:
-    """The pipeline's 128x128 grayscale crop of a frame."""
-    crop = img[max(box.top(), 0) : box.bottom(), max(box.left(), 0) : box.right()]
-    return cv2.cvtColor(cv2.resize(crop, (128, 128)), cv2.COLOR_BGR2GRAY)
 
 
 def test_layout_and_frame_names(demo: tuple[Path, pd.DataFrame]) -> None:
@@ -72,7 +73,9 @@ def test_workbook_matches_release_format(demo: tuple[Path, pd.DataFrame]) -> Non
     root, truth = demo
     wb = openpyxl.load_workbook(root / WORKBOOK_NAME)
     assert wb.sheetnames == ["CASFEcode_final", "naming rule1", "naming rule2"]
-    codes, rule1, rule2 = ([list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets)
+    codes, rule1, rule2 = (
+        [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets
+    )
 
     assert len(codes) == len(truth) and all(len(r) == 9 for r in codes)
     for subject_index, name, onset, apex, offset, aus, emotion, kind, reported in codes:
@@ -96,11 +99,15 @@ def test_workbook_matches_release_format(demo: tuple[Path, pd.DataFrame]) -> Non
     folders = dict(zip(sheets["naming rule1"][2], sheets["naming rule1"][1]))
     kinds = events[7].str.split("-").str[0]
     got = sorted(zip(events[0].map(folders), kinds, events[2], events[3], events[4]))
-    want = sorted(truth[["subject", "type", "onset", "apex", "offset"]].itertuples(index=False, name=None))
+    want = sorted(
+        truth[["subject", "type", "onset", "apex", "offset"]].itertuples(index=False, name=None)
+    )
     assert got == want
     # Event names number each video's events in time order.
     for _, group in events.groupby(0):
-        assert list(group.sort_values(2)[1].str.split("_").str[1]) == [str(i) for i in range(1, len(group) + 1)]
+        assert list(group.sort_values(2)[1].str.split("_").str[1]) == [
+            str(i) for i in range(1, len(group) + 1)
+        ]
 
 
 def _check_events(truth: pd.DataFrame, frames: int, min_gap: int) -> None:
@@ -119,7 +126,9 @@ def _check_events(truth: pd.DataFrame, frames: int, min_gap: int) -> None:
         assert (gaps >= min_gap).all(), gaps
 
 
-def test_events_fit_and_are_ordered(demo: tuple[Path, pd.DataFrame], long_demo: tuple[Path, pd.DataFrame]) -> None:
+def test_events_fit_and_are_ordered(
+    demo: tuple[Path, pd.DataFrame], long_demo: tuple[Path, pd.DataFrame]
+) -> None:
     _check_events(demo[1], FRAMES, MIN_GAP)
     _check_events(long_demo[1], 101, NOMINAL_GAP)
 
@@ -131,12 +140,16 @@ def test_too_short_video_is_refused(tmp_path: Path) -> None:
 
 def test_deterministic(demo: tuple[Path, pd.DataFrame], tmp_path: Path) -> None:
     root, truth = demo
-    again = make_demo(tmp_path / "same" / "CASME_sq", subjects=2, frames=FRAMES, seed=0, frame_size=FRAME_SIZE)
+    again = make_demo(
+        tmp_path / "same" / "CASME_sq", subjects=2, frames=FRAMES, seed=0, frame_size=FRAME_SIZE
+    )
     pd.testing.assert_frame_equal(truth, again)
     for a, b in zip(_video_dirs(root), _video_dirs(tmp_path / "same" / "CASME_sq")):
         for name in ("img001.jpg", "img040.jpg"):
             assert (a / name).read_bytes() == (b / name).read_bytes()
-    make_demo(tmp_path / "other" / "CASME_sq", subjects=1, frames=FRAMES, seed=1, frame_size=FRAME_SIZE)
+    make_demo(
+        tmp_path / "other" / "CASME_sq", subjects=1, frames=FRAMES, seed=1, frame_size=FRAME_SIZE
+    )
     first = _video_dirs(tmp_path / "other" / "CASME_sq")[0] / "img001.jpg"
     assert first.read_bytes() != (_video_dirs(root)[0] / "img001.jpg").read_bytes()
 
@@ -149,33 +162,31 @@ def test_subjects_look_different(demo: tuple[Path, pd.DataFrame]) -> None:
 
 def test_face_found_in_first_frame_and_crop(demo: tuple[Path, pd.DataFrame]) -> None:
     root, _ = demo
-    detector = dlib.get_frontal_face_detector()
     for video in _video_dirs(root):
-        img = cv2.imread(str(video / "img001.jpg"))
-        boxes = detector(img, 1)
+        img = read_frame(video / "img001.jpg")
+        boxes = face_detector()(img, 1)
         assert len(boxes) == 1
         assert boxes[0].width() > 0.3 * FRAME_SIZE[1]  # a large face, as in the real recordings
-        assert len(detector(_face_crop(img, boxes[0]), 1)) >= 1
+        face = largest_face(boxes, *img.shape[:2])
+        assert (
+            crop_landmarks(crop(img, face, CropSettings()), 1, default_landmark_model()) is not None
+        )
 
 
 def test_planted_motion_is_on_brows_and_mouth(demo: tuple[Path, pd.DataFrame]) -> None:
     """Apex vs onset differs more near the brow/mouth landmarks than far from them."""
     root, truth = demo
-    detector = dlib.get_frontal_face_detector()
-    predictor = dlib.shape_predictor(str(PREDICTOR))
+    settings = CropSettings()
     yy, xx = np.mgrid[:128, :128]
     for video in _video_dirs(root):
-        box = detector(cv2.imread(str(video / "img001.jpg")), 1)[0]
-
-        def crop(n: int) -> np.ndarray:
-            return _face_crop(cv2.imread(str(video / frame_name(n))), box).astype(np.float32)
-
-        first = crop(1).astype(np.uint8)
-        shape = predictor(first, detector(first, 1)[0])
-        pts = np.array([[p.x, p.y] for p in shape.parts()])[list(range(17, 27)) + list(range(48, 68))]
-        dist = np.min([np.hypot(xx - x, yy - y) for x, y in pts], axis=0)
+        frames = sorted(video.glob("img*.jpg"))
+        box, _ = find_face_box(frames, 1, video.name)
+        crops = [crop(read_frame(path), box, settings).astype(np.float32) for path in frames]
+        landmarks = crop_landmarks(crops[0].astype(np.uint8), 1, default_landmark_model())
+        moving = landmarks[list(range(17, 27)) + list(range(48, 68))]
+        dist = np.min([np.hypot(xx - x, yy - y) for x, y in moving], axis=0)
         near, far = dist < 8, dist > 20
         for event in truth[truth["video"] == video.name].itertuples():
-            diff = np.abs(crop(event.apex) - crop(event.onset))
+            diff = np.abs(crops[event.apex - 1] - crops[event.onset - 1])
             ratio = diff[near].mean() / diff[far].mean()
             assert ratio > (1.3 if event.type == "macro" else 1.1), (video.name, event)

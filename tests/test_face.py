@@ -39,8 +39,14 @@ def write_frames(folder, images):
 
 
 def test_largest_face_wins_and_is_clamped_to_the_frame():
-    rects = [dlib.rectangle(-10, 5, 50, 60), dlib.rectangle(100, -20, 300, 250), dlib.rectangle(0, 0, 10, 10)]
-    assert largest_face(rects, height=240, width=320) == FaceBox(top=0, bottom=240, left=100, right=300)
+    rects = [
+        dlib.rectangle(-10, 5, 50, 60),
+        dlib.rectangle(100, -20, 300, 250),
+        dlib.rectangle(0, 0, 10, 10),
+    ]
+    assert largest_face(rects, height=240, width=320) == FaceBox(
+        top=0, bottom=240, left=100, right=300
+    )
     assert largest_face([], 240, 320) is None
 
 
@@ -69,7 +75,9 @@ def test_face_box_searches_forward_with_a_warning(tmp_path, face_frame, caplog):
 
 def test_video_without_a_face_is_an_error_naming_it(tmp_path, face_frame):
     frames = write_frames(tmp_path / "v", [np.full_like(face_frame, 128)] * 2)
-    with pytest.raises(FaceError, match="s01/v: the face detector found no face in any of its 2 frames"):
+    with pytest.raises(
+        FaceError, match="s01/v: the face detector found no face in any of its 2 frames"
+    ):
         find_face_box(frames, upsample=1, video="s01/v")
 
 

@@ -20,3 +20,15 @@ def test_snakefmt_check_is_clean(repo):
     snakefmt = [sys.executable, "-m", "snakefmt", "--check", "Snakefile", "rules"]
     result = subprocess.run(snakefmt, cwd=repo, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_is_clean(repo):
+    paths = ["softnet", "tests", "workflow_scripts"]
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, *paths],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

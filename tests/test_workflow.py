@@ -82,8 +82,13 @@ def test_every_stage_writes_its_tensors_with_provenance(demo_run):
         for expression in summary.values():
             k = expression["k"]
             name = f"k{k}/{video.subject}/{video.video}.h5"
-            with h5py.File(results / "flow" / name) as flow, h5py.File(results / "roi" / name) as roi:
-                assert flow["flow"].shape == (80 - k, 128, 128, 3) and flow["flow"].dtype == np.float32
+            with (
+                h5py.File(results / "flow" / name) as flow,
+                h5py.File(results / "roi" / name) as roi,
+            ):
+                assert (
+                    flow["flow"].shape == (80 - k, 128, 128, 3) and flow["flow"].dtype == np.float32
+                )
                 assert flow["flow"].compression == "gzip" and flow["flow"].chunks[0] == 1
                 assert roi["roi"].shape == (80 - k, 42, 42, 3) and roi["roi"].dtype == np.float32
                 for handle in (flow, roi):
@@ -113,7 +118,9 @@ def test_planted_events_move_more_than_neutral_stretches(demo_run):
                 inside |= (windows < event.apex) & (windows + k >= event.apex)
             assert inside.any() and (~near_any).any()
             ratio = motion[inside].mean() / motion[~near_any].mean()
-            assert ratio > 1.5, f"{kind} events in {video.video}: only {ratio:.2f}x the neutral motion"
+            assert ratio > 1.5, (
+                f"{kind} events in {video.video}: only {ratio:.2f}x the neutral motion"
+            )
 
 
 def test_a_complete_run_plans_nothing(repo, demo_run):
@@ -142,7 +149,9 @@ def test_an_unknown_config_key_is_an_error(repo, tmp_path):
 
 def test_a_missing_release_folder_is_an_error_naming_it(repo, tmp_path):
     missing = tmp_path / "nowhere" / "CASME_sq"
-    write_config(tmp_path, {"datasets": [{"name": "casme2", "kind": "casme2", "root": str(missing)}]})
+    write_config(
+        tmp_path, {"datasets": [{"name": "casme2", "kind": "casme2", "root": str(missing)}]}
+    )
     result = snakemake(repo, tmp_path, "-n", "all")
     assert result.returncode != 0
     assert f"dataset root {missing} does not exist" in result.stdout + result.stderr
