@@ -130,14 +130,22 @@ def test_a_complete_run_plans_nothing(repo, demo_run):
     assert planned_jobs(result) == {}
 
 
-def test_changing_a_flow_parameter_plans_only_flow_and_roi_jobs(repo, demo_run):
+@pytest.mark.parametrize(
+    ("change", "rules"),
+    [
+        ({"flow": {"threads": 2, "tvl1": {"tau": 0.2}}}, ["optical_flow", "roi_stacks"]),
+        ({"roi": {"roi_margin": 10}}, ["roi_stacks"]),
+    ],
+    ids=["tvl1", "roi"],
+)
+def test_a_parameter_change_plans_only_the_stages_it_affects(repo, demo_run, change, rules):
     videos, _, summary = index_of(demo_run)
-    changed = dict(TINY, flow={"threads": 2, "tvl1": {"tau": 0.2}})
-    (demo_run / "changed.yaml").write_text(yaml.safe_dump(changed))
-    result = snakemake(repo, demo_run, "-n", "all", "--configfile", str(demo_run / "changed.yaml"))
+    changed = demo_run / "changed.yaml"
+    changed.write_text(yaml.safe_dump({**TINY, **change}))
+    result = snakemake(repo, demo_run, "-n", "all", "--configfile", str(changed))
     assert result.returncode == 0, result.stderr[-2000:]
     per_rule = len(videos) * len({e["k"] for e in summary.values()})
-    assert planned_jobs(result) == {"optical_flow": per_rule, "roi_stacks": per_rule, "all": 1}
+    assert planned_jobs(result) == {**{rule: per_rule for rule in rules}, "all": 1}
 
 
 def test_an_unknown_config_key_is_an_error(repo, tmp_path):
