@@ -18,6 +18,7 @@ wildcard_constraints:
     subject="[^/]+",
     video="[^/]+",
     k="[0-9]+",
+    type="micro|macro",
 
 
 def package_files(*modules):
@@ -82,6 +83,72 @@ def videos_for_type(name, expression_type):
     return summary[expression_type]["k"], labels.videos_in_scope(
         videos, used, entry["video_scope"]
     )
+
+
+def roi_file(name, k, subject, video):
+    return f"results/{name}/roi/k{k}/{subject}/{video}.h5"
+
+
+def training_rois(wildcards):
+    """ROI files of the labelled videos of every subject but the held-out one."""
+    entry = DATASETS[wildcards.dataset]
+    videos, events, summary = dataset_index(wildcards.dataset)
+    used = labels.used_events(events, entry["kind"], wildcards.type)
+    labelled = labels.videos_in_scope(videos, used, "labelled")
+    k = summary[wildcards.type]["k"]
+    return [
+        roi_file(wildcards.dataset, k, v.subject, v.video)
+        for v in labelled.itertuples()
+        if v.subject != wildcards.subject
+    ]
+
+
+def video_roi(wildcards):
+    k = dataset_index(wildcards.dataset)[2][wildcards.type]["k"]
+    return roi_file(wildcards.dataset, k, wildcards.subject, wildcards.video)
+
+
+def score_curves(wildcards):
+    """Score curve files of every video that the dataset's scope processes for a type."""
+    k, videos = videos_for_type(wildcards.dataset, wildcards.type)
+    return [
+        f"results/{wildcards.dataset}/{wildcards.type}/scores/{v.subject}/{v.video}.csv"
+        for v in videos.itertuples()
+    ]
+
+
+def training_histories(wildcards):
+    entry = DATASETS[wildcards.dataset]
+    videos, events, _ = dataset_index(wildcards.dataset)
+    used = labels.used_events(events, entry["kind"], wildcards.type)
+    return [
+        f"results/{wildcards.dataset}/{wildcards.type}/models/{s}.history.csv"
+        for s in dict.fromkeys(
+            labels.videos_in_scope(videos, used, "labelled")["subject"]
+        )
+    ]
+
+
+def spotted_types(name):
+    """Expression types of a dataset that have events, hence models and scores."""
+    summary = dataset_index(name)[2]
+    return [t for t in DATASETS[name]["expression_types"] if t in summary]
+
+
+def all_reports(wildcards):
+    """Per dataset: the paper-shaped table; per type: metrics and figures."""
+    targets = []
+    for name in DATASETS:
+        targets.append(f"results/{name}/report/paper_table.csv")
+        for expression_type in spotted_types(name):
+            base = f"results/{name}/{expression_type}"
+            targets += [
+                f"{base}/evaluation/metrics.json",
+                f"{base}/figures/score_curves",
+                f"{base}/figures/p_sweep.png",
+                f"{base}/figures/training_loss.png",
+            ]
+    return targets
 
 
 def all_roi_stacks(wildcards):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from softnet.datasets import EXPRESSION_TYPES, layout_kind
@@ -63,3 +64,18 @@ def type_summary(videos: pd.DataFrame, events: pd.DataFrame, kind: str) -> dict[
             "subjects": labelled["subject"].nunique(),
         }
     return summary
+
+
+def pseudo_labels(feature_frames: int, k: int, used: pd.DataFrame) -> np.ndarray:
+    """SOFTNet's training target per feature frame of one video (spec section 6).
+
+    Feature frame i covers frames i .. i+k-1; it is labelled 1 when that window meets the
+    frames start0+1 .. end0 of an event (the published scripts' one-frame shift), else 0.
+    """
+    labels = np.zeros(feature_frames, dtype=np.uint8)
+    for start0, end0 in zip(used["start0"], used["end0"]):
+        first = max(int(start0) + 2 - k, 0)
+        last = min(int(end0), feature_frames - 1)
+        if first <= last and start0 + 1 <= end0:
+            labels[first : last + 1] = 1
+    return labels

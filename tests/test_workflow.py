@@ -130,22 +130,70 @@ def test_a_complete_run_plans_nothing(repo, demo_run):
     assert planned_jobs(result) == {}
 
 
+DOWNSTREAM_OF_ROI = {"train_fold", "score_video", "spot_intervals", "evaluate", "paper_table"}
+REPORTS = {"plot_score_curves", "plot_p_sweep", "plot_training_loss", "all"}
+
+
+def plan_after(repo: Path, workdir: Path, change: dict) -> dict[str, int]:
+    changed = workdir / "changed.yaml"
+    changed.write_text(yaml.safe_dump({**TINY, **change}))
+    result = snakemake(repo, workdir, "-n", "all", "--configfile", str(changed))
+    assert result.returncode == 0, result.stderr[-2000:]
+    return planned_jobs(result)
+
+
 @pytest.mark.parametrize(
     ("change", "rules"),
     [
-        ({"flow": {"threads": 2, "tvl1": {"tau": 0.2}}}, ["optical_flow", "roi_stacks"]),
-        ({"roi": {"roi_margin": 10}}, ["roi_stacks"]),
+        ({"flow": {"threads": 2, "tvl1": {"tau": 0.2}}}, {"optical_flow", "roi_stacks"}),
+        ({"roi": {"roi_margin": 10}}, {"roi_stacks"}),
     ],
     ids=["tvl1", "roi"],
 )
-def test_a_parameter_change_plans_only_the_stages_it_affects(repo, demo_run, change, rules):
+def test_a_feature_parameter_change_reruns_its_stage_and_what_follows(
+    repo, demo_run, change, rules
+):
     videos, _, summary = index_of(demo_run)
-    changed = demo_run / "changed.yaml"
-    changed.write_text(yaml.safe_dump({**TINY, **change}))
-    result = snakemake(repo, demo_run, "-n", "all", "--configfile", str(changed))
-    assert result.returncode == 0, result.stderr[-2000:]
+    plan = plan_after(repo, demo_run, change)
     per_rule = len(videos) * len({e["k"] for e in summary.values()})
-    assert planned_jobs(result) == {**{rule: per_rule for rule in rules}, "all": 1}
+    assert {rule: plan[rule] for rule in rules} == {rule: per_rule for rule in rules}
+    assert set(plan) == rules | DOWNSTREAM_OF_ROI | REPORTS
+    assert not {"make_demo", "index_dataset", "face_crops"} & set(plan)
+
+
+def test_changing_p_plans_only_spotting_evaluation_and_reports(repo, demo_run):
+    plan = plan_after(repo, demo_run, {"spotting": {"p": 0.4}})
+    expected = {"spot_intervals", "evaluate", "paper_table", "plot_score_curves", "all"}
+    assert set(plan) == expected
+    assert plan["spot_intervals"] == plan["evaluate"] == 2  # one per expression type
+
+
+def test_reports_hold_metrics_tables_and_figures(demo_run):
+    results = demo_run / "results" / "demo"
+    table = pd.read_csv(results / "report" / "paper_table.csv", index_col=0)
+    assert list(table.index) == ["macro", "micro", "overall"]
+    assert table.loc["overall", "TP"] == table.loc["macro", "TP"] + table.loc["micro", "TP"]
+    for kind in ("micro", "macro"):
+        metrics = json.loads((results / kind / "evaluation" / "metrics.json").read_text())
+        assert metrics["spotting"]["p"] == 0.55 and metrics["spotting"]["dummy_interval"] is True
+        scope = metrics["scopes"]["labelled"]
+        assert scope["videos"] == 2 and scope["TP"] + scope["FN"] == 2  # one event per video
+        intervals = pd.read_csv(results / kind / "evaluation" / "intervals.csv")
+        assert set(intervals["result"]) <= {"TP", "FP"} and len(intervals) >= 2
+        curves = sorted((results / kind / "figures" / "score_curves").glob("*.png"))
+        assert len(curves) == 2
+        for figure in [*curves, results / kind / "figures" / "p_sweep.png"]:
+            assert figure.read_bytes()[:4] == b"\x89PNG"
+        scores = pd.read_csv(next((results / kind / "scores").rglob("*.csv")))
+        assert list(scores.columns) == ["feature_frame", "frame", "score"]
+        assert len(scores) == 80 - metrics["spotting"]["k"]
+
+
+def test_html_report_is_self_contained(repo, demo_run):
+    result = snakemake(repo, demo_run, "--report", "report.html")
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (demo_run / "report.html").read_text()
+    assert "SOFTNet" in html and "paper_table.csv" in html and "p_sweep.png" in html
 
 
 def test_an_unknown_config_key_is_an_error(repo, tmp_path):

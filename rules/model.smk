@@ -1,0 +1,45 @@
+rule train_fold:
+    input:
+        rois=training_rois,
+        videos="results/{dataset}/index/videos.csv",
+        events="results/{dataset}/index/events.csv",
+        summary="results/{dataset}/index/summary.json",
+        code=package_files("labels", "model", "training"),
+    output:
+        model="results/{dataset}/{type}/models/{subject}.keras",
+        history="results/{dataset}/{type}/models/{subject}.history.csv",
+    log:
+        "logs/{dataset}/{type}/train_fold/{subject}.log",
+    benchmark:
+        "benchmarks/{dataset}/{type}/train_fold/{subject}.tsv"
+    conda:
+        "../envs/softnet.yaml"
+    threads: config["training"]["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=240,
+    params:
+        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        training={k: v for k, v in config["training"].items() if k != "threads"},
+    script:
+        "../workflow_scripts/train_fold.py"
+
+
+rule score_video:
+    input:
+        model="results/{dataset}/{type}/models/{subject}.keras",
+        roi=video_roi,
+        code=package_files("model"),
+    output:
+        "results/{dataset}/{type}/scores/{subject}/{video}.csv",
+    log:
+        "logs/{dataset}/{type}/scores/{subject}/{video}.log",
+    benchmark:
+        "benchmarks/{dataset}/{type}/scores/{subject}/{video}.tsv"
+    conda:
+        "../envs/softnet.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    script:
+        "../workflow_scripts/score_video.py"

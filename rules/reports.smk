@@ -1,0 +1,70 @@
+rule plot_score_curves:
+    input:
+        scores=score_curves,
+        intervals="results/{dataset}/{type}/evaluation/intervals.csv",
+        thresholds="results/{dataset}/{type}/spotting/thresholds.csv",
+        events="results/{dataset}/index/events.csv",
+        summary="results/{dataset}/index/summary.json",
+        code=package_files("labels", "reports"),
+    output:
+        report(
+            directory("results/{dataset}/{type}/figures/score_curves"),
+            patterns=["{subject}__{video}.png"],
+            caption="../report/score_curves.rst",
+            category="{dataset}",
+            subcategory="{type}",
+        ),
+    log:
+        "logs/{dataset}/{type}/plot_score_curves.log",
+    conda:
+        "../envs/softnet.yaml"
+    params:
+        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+    script:
+        "../workflow_scripts/plot_score_curves.py"
+
+
+rule plot_p_sweep:
+    input:
+        scores=score_curves,
+        videos="results/{dataset}/index/videos.csv",
+        events="results/{dataset}/index/events.csv",
+        summary="results/{dataset}/index/summary.json",
+        code=package_files("evaluation", "labels", "reports", "spotting"),
+    output:
+        figure=report(
+            "results/{dataset}/{type}/figures/p_sweep.png",
+            caption="../report/p_sweep.rst",
+            category="{dataset}",
+            subcategory="{type}",
+        ),
+        table="results/{dataset}/{type}/figures/p_sweep.csv",
+    log:
+        "logs/{dataset}/{type}/plot_p_sweep.log",
+    conda:
+        "../envs/softnet.yaml"
+    params:
+        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        p_grid=config["reports"]["p_grid"],
+        dummy_interval=config["spotting"]["dummy_interval"],
+    script:
+        "../workflow_scripts/plot_p_sweep.py"
+
+
+rule plot_training_loss:
+    input:
+        histories=training_histories,
+        code=package_files("reports"),
+    output:
+        report(
+            "results/{dataset}/{type}/figures/training_loss.png",
+            caption="../report/training_loss.rst",
+            category="{dataset}",
+            subcategory="{type}",
+        ),
+    log:
+        "logs/{dataset}/{type}/plot_training_loss.log",
+    conda:
+        "../envs/softnet.yaml"
+    script:
+        "../workflow_scripts/plot_training_loss.py"

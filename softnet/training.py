@@ -1,0 +1,217 @@
+"""Leave-one-subject-out training of SOFTNet (spec section 8), one fold per job.
+
+The training frames are streamed from the ROI files batch by batch: a fold only keeps the
+list of (file, frame, label, augmentation) it draws, never a copy of the dataset.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import h5py
+import numpy as np
+import pandas as pd
+from skimage.util import random_noise
+
+from softnet.labels import pseudo_labels, used_events, videos_in_scope
+from softnet.model import as_streams, build_softnet, load_published_weights, normalise
+
+log = logging.getLogger(__name__)
+
+#: The published micro-expression augmentation: each positive frame three more times.
+AUGMENTATIONS = ("flip", "blur", "noise")
+
+
+@dataclass(frozen=True)
+class TrainingParams:
+    """Training settings; the defaults are the published ones."""
+
+    batch_size: int = 12
+    epochs: int = 10
+    learning_rate: float = 0.0005
+    seed: int = 1
+    downsample: bool = True
+    augment_micro: bool = True
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One training example: a frame of an ROI file, its label and how to alter it."""
+
+    video: int
+    frame: int
+    label: int
+    augmentation: str = ""
+
+
+def draw_samples(
+    labels: list[np.ndarray], expression_type: str, params: TrainingParams, fold_seed: int
+) -> list[Sample]:
+    """All positive frames and int(majority / 2) negative ones, drawn with Python's random.
+
+    The published scripts seed Python's random once and run the folds in sequence; here each
+    fold draws from its own seed so that the folds can run as independent jobs.
+    """
+    positives = [Sample(v, int(f), 1) for v, y in enumerate(labels) for f in np.flatnonzero(y)]
+    negatives = [Sample(v, int(f), 0) for v, y in enumerate(labels) for f in np.flatnonzero(y == 0)]
+    draw = random.Random(fold_seed)
+    if params.downsample:
+        keep = min(int(max(len(positives), len(negatives)) / 2), len(negatives))
+        negatives = draw.sample(negatives, keep)
+    augmented = []
+    if expression_type == "micro" and params.augment_micro:
+        augmented = [Sample(s.video, s.frame, 1, a) for s in positives for a in AUGMENTATIONS]
+    samples = positives + augmented + negatives
+    draw.shuffle(samples)
+    return samples
+
+
+def augment(sample: np.ndarray, augmentation: str, noise_seed: int) -> np.ndarray:
+    """One normalised (42, 42, 3) frame altered as the published micro augmentation does."""
+    if augmentation == "flip":
+        return sample[:, ::-1].copy()
+    if augmentation == "blur":
+        return cv2.GaussianBlur(sample, (7, 7), 0)
+    if augmentation == "noise":
+        return random_noise(sample, mode="gaussian", rng=noise_seed).astype(np.float32)
+    return sample
+
+
+class ROIBatches:
+    """Batches of (streams, labels) read from ROI files, reshuffled after every epoch."""
+
+    def __init__(self, files: list[Path], samples: list[Sample], batch_size: int, seed: int):
+        self.files, self.samples, self.batch_size = files, samples, batch_size
+        self.order = np.arange(len(samples))
+        self.rng = np.random.default_rng(seed)
+        self.handles: dict[int, h5py.File] = {}
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.samples) / self.batch_size)
+
+    def batch(self, index: int) -> tuple[list[np.ndarray], np.ndarray]:
+        chosen = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        frames = np.stack([self._frame(i) for i in chosen])
+        labels = np.array([self.samples[i].label for i in chosen], dtype=np.float32)
+        return as_streams(frames), labels
+
+    def _frame(self, index: int) -> np.ndarray:
+        sample = self.samples[index]
+        if sample.video not in self.handles:
+            self.handles[sample.video] = h5py.File(self.files[sample.video], "r")
+        roi = self.handles[sample.video]["roi"][sample.frame]
+        return augment(normalise(roi[None])[0], sample.augmentation, noise_seed=index)
+
+    def reshuffle(self) -> None:
+        self.rng.shuffle(self.order)
+
+    def close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+
+
+def configure_tensorflow(threads: int, seed: int) -> None:
+    """Deterministic TensorFlow using `threads` cores: the same inputs give the same model."""
+    import keras
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    tf.config.experimental.enable_op_determinism()
+    keras.utils.set_random_seed(seed)
+
+
+def train_fold(
+    files: list[Path],
+    labels: list[np.ndarray],
+    expression_type: str,
+    params: TrainingParams,
+    fold_seed: int,
+):
+    """Train a fresh SOFTNet (the same initial weights for every fold) on the given videos.
+
+    Returns the model and its per-epoch history (loss, mae, samples).
+    """
+    samples = draw_samples(labels, expression_type, params, fold_seed)
+    if not samples:
+        raise ValueError("no training frames: the other subjects have no ROI frames")
+    positives = sum(s.label for s in samples)
+    log.info("%d training samples (%d positive)", len(samples), positives)
+    model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
+    batches = ROIBatches(files, samples, params.batch_size, seed=fold_seed)
+    history = []
+    try:
+        for epoch in range(1, params.epochs + 1):
+            batches.reshuffle()
+            losses, errors = [], []
+            for index in range(len(batches)):
+                streams, target = batches.batch(index)
+                loss, mae = model.train_on_batch(streams, target)
+                losses.append(loss)
+                errors.append(mae)
+            history.append(
+                {
+                    "epoch": epoch,
+                    "loss": float(np.mean(losses)),
+                    "mae": float(np.mean(errors)),
+                    "samples": len(samples),
+                }
+            )
+            log.info("epoch %d/%d: %s", epoch, params.epochs, history[-1])
+    finally:
+        batches.close()
+    return model, pd.DataFrame(history)
+
+
+def fold_subjects(videos: pd.DataFrame, used: pd.DataFrame) -> list[str]:
+    """Subjects that take part, in the published fold order (natural sort of folder names)."""
+    return list(dict.fromkeys(videos_in_scope(videos, used, "labelled")["subject"]))
+
+
+def published_weights(folder: Path, kind: str, expression_type: str, fold: int) -> Path:
+    """The authors' weight file of a fold: SOFTNet_Weights/<release>/<type>-expression/s<fold>."""
+    release = {"casme2": "CASME_sq", "demo": "CASME_sq", "sammlv": "SAMMLV"}[kind]
+    path = Path(folder) / release / f"{expression_type}-expression" / f"s{fold}.hdf5"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"published weight file {path} not found; training.pretrained must hold "
+            f"<release>/<type>-expression/s<fold>.hdf5 as released"
+        )
+    return path
+
+
+def fit_subject(
+    roi_files: list[Path],
+    videos: pd.DataFrame,
+    events: pd.DataFrame,
+    kind: str,
+    expression_type: str,
+    subject: str,
+    k: int,
+    params: TrainingParams,
+    pretrained: Path | None = None,
+):
+    """The model of one held-out subject: trained on `roi_files` or the published weights."""
+    used = used_events(events, kind, expression_type)
+    fold = fold_subjects(videos, used).index(subject) + 1
+    if pretrained is not None:
+        path = published_weights(pretrained, kind, expression_type, fold)
+        log.info("fold %d (%s): published weights %s instead of training", fold, subject, path)
+        model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
+        load_published_weights(model, path)
+        return model, pd.DataFrame(columns=["epoch", "loss", "mae", "samples"])
+    labels = []
+    for path in roi_files:
+        path = Path(path)
+        mine = used[(used["subject"] == path.parent.name) & (used["video"] == path.stem)]
+        with h5py.File(path, "r") as handle:
+            labels.append(pseudo_labels(handle["roi"].shape[0], k, mine))
+    log.info("fold %d (%s): training on %d videos", fold, subject, len(roi_files))
+    return train_fold(
+        roi_files, labels, expression_type, params, fold_seed=params.seed * 1000 + fold
+    )

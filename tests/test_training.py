@@ -1,0 +1,130 @@
+"""LOSO training: sampling, augmentation, determinism and the published weights' fold order."""
+
+import json
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+from softnet.model import predict_scores
+from softnet.training import (
+    TrainingParams,
+    augment,
+    configure_tensorflow,
+    draw_samples,
+    fit_subject,
+    fold_subjects,
+    published_weights,
+    train_fold,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "softnet_weights"
+
+
+def test_downsampling_keeps_every_positive_and_half_the_majority():
+    labels = [np.array([1] * 4 + [0] * 16), np.array([0] * 10)]
+    samples = draw_samples(labels, "macro", TrainingParams(), fold_seed=3)
+    positives = [s for s in samples if s.label == 1]
+    negatives = [s for s in samples if s.label == 0]
+    assert len(positives) == 4 and len(negatives) == 13  # int(26 / 2)
+    assert len({(s.video, s.frame) for s in negatives}) == 13
+
+
+def test_micro_positives_get_three_augmented_copies():
+    labels = [np.array([1, 1, 0, 0, 0, 0, 0, 0])]
+    samples = draw_samples(labels, "micro", TrainingParams(), fold_seed=0)
+    copies = sorted(s.augmentation for s in samples if s.label == 1)
+    assert copies == ["", "", "blur", "blur", "flip", "flip", "noise", "noise"]
+    macro = draw_samples(labels, "macro", TrainingParams(), fold_seed=0)
+    assert all(s.augmentation == "" for s in macro)
+
+
+def test_drawing_is_seeded():
+    labels = [np.array([0, 1] * 50)]
+    first = draw_samples(labels, "micro", TrainingParams(), fold_seed=7)
+    assert first == draw_samples(labels, "micro", TrainingParams(), fold_seed=7)
+    assert first != draw_samples(labels, "micro", TrainingParams(), fold_seed=8)
+
+
+def test_augmentations():
+    sample = np.zeros((42, 42, 3), np.float32)
+    sample[:, 0] = 1.0
+    assert augment(sample, "flip", 0)[:, -1].min() == 1.0
+    blurred = augment(sample, "blur", 0)
+    assert 0 < blurred[:, 1].mean() < 1 and blurred.shape == sample.shape
+    noisy = augment(sample, "noise", 0)
+    assert noisy.dtype == np.float32 and 0 <= noisy.min() and noisy.max() <= 1
+    assert np.array_equal(noisy, augment(sample, "noise", 0))
+    assert augment(sample, "", 0) is sample
+
+
+def roi_files(
+    folder: Path, videos: int = 2, frames: int = 30
+) -> tuple[list[Path], list[np.ndarray]]:
+    rng = np.random.default_rng(0)
+    files, labels = [], []
+    for number in range(videos):
+        path = folder / f"s{number}" / f"v{number}.h5"
+        path.parent.mkdir(parents=True)
+        y = np.zeros(frames, np.uint8)
+        y[10:16] = 1
+        rois = rng.random((frames, 42, 42, 3), dtype=np.float32)
+        rois[y == 1, 21:] += 2.0  # the "mouth" moves during the event
+        with h5py.File(path, "w") as handle:
+            handle["roi"] = rois
+        files.append(path)
+        labels.append(y)
+    return files, labels
+
+
+def test_training_is_deterministic_and_learns(tmp_path):
+    files, labels = roi_files(tmp_path)
+    params = TrainingParams(epochs=3, learning_rate=0.01)
+    configure_tensorflow(threads=1, seed=params.seed)
+    first, history = train_fold(files, labels, "macro", params, fold_seed=1001)
+    second, _ = train_fold(files, labels, "macro", params, fold_seed=1001)
+    for a, b in zip(first.get_weights(), second.get_weights(), strict=True):
+        assert np.array_equal(a, b)
+    assert list(history.columns) == ["epoch", "loss", "mae", "samples"] and len(history) == 3
+    assert history["loss"].iloc[-1] < history["loss"].iloc[0]
+
+
+def test_fold_order_is_the_natural_order_of_taking_part_subjects():
+    videos = pd.DataFrame(
+        {
+            "subject": ["s15", "s16", "s19", "s40", "s9"],
+            "video": ["a", "b", "c", "d", "e"],
+            "excluded": ["", "", "", "", ""],
+        }
+    )
+    used = pd.DataFrame({"subject": ["s9", "s40", "s15"], "video": ["e", "d", "a"]})
+    videos = videos.iloc[[4, 0, 1, 2, 3]]  # the index lists videos in natural order
+    assert fold_subjects(videos, used) == ["s9", "s15", "s40"]
+
+
+def test_a_missing_published_weight_file_names_the_expected_layout(tmp_path):
+    with pytest.raises(FileNotFoundError, match="SAMMLV/macro-expression/s4.hdf5 not found"):
+        published_weights(tmp_path, "sammlv", "macro", 4)
+
+
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"published weights not found at {FIXTURES}")
+def test_pretrained_folds_load_the_authors_file_of_their_fold(tmp_path):
+    expected = json.loads((FIXTURES / "expected_scores.json").read_text())
+    inputs = np.load(FIXTURES / "inputs.npy")
+    videos = pd.DataFrame(
+        {"subject": ["s15", "s16", "s19"], "video": ["a", "b", "c"], "excluded": [""] * 3}
+    )
+    events = pd.DataFrame(
+        {"subject": videos["subject"], "video": videos["video"], "type": "micro"}
+    ).assign(onset=10, apex=12, offset=20)
+    for fold, subject in enumerate(["s15", "s16", "s19"], start=1):
+        model, history = fit_subject(
+            [], videos, events, "casme2", "micro", subject, 6, TrainingParams(), FIXTURES
+        )
+        assert history.empty
+        scores = model([inputs[..., c : c + 1] for c in range(3)]).numpy().ravel()
+        assert np.allclose(scores, expected[f"s{fold}.hdf5"], atol=1e-4)
+        # our own scoring path normalises first: the fixture inputs are already in [0, 1]
+        assert np.allclose(predict_scores(model, inputs), scores, atol=1e-4)
