@@ -39,23 +39,32 @@ def counts_row(counts: Counts) -> dict[str, float]:
     }
 
 
-def paper_table(per_type: dict[str, Counts], kind: str) -> pd.DataFrame:
-    """Rows macro, micro, overall (pooled counts), beside the paper's and the weights' F1."""
-    rows = {}
-    for name in ("macro", "micro"):
-        if name in per_type:
-            rows[name] = counts_row(per_type[name])
-    if per_type:
-        rows["overall"] = counts_row(sum(per_type.values(), Counts(0, 0, 0)))
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=TABLE_COLUMNS)
-    table.index.name = "expression"
-    paper = PAPER_F1.get(kind, {})
-    table["paper_F1"] = [paper.get(name) for name in table.index]
-    weights = PUBLISHED_WEIGHTS.get(kind, {})
-    table["published_weights_F1"] = [
-        round(weights[name].f1, 4) if name in weights else None for name in table.index
-    ]
-    return table
+def paper_table(per_scope: dict[str, dict[str, Counts]], kind: str) -> pd.DataFrame:
+    """Per scope, rows macro, micro, overall (pooled counts), beside the published F1s.
+
+    `per_scope` maps a scope (labelled, all) to the counts of each expression type; the
+    paper's F1 and the published weights' F1 stand beside the labelled scope, where the
+    published scripts measured them.
+    """
+    rows = []
+    for scope, per_type in per_scope.items():
+        names = [name for name in ("macro", "micro") if name in per_type]
+        pooled = sum(per_type.values(), Counts(0, 0, 0))
+        for name, counts in [*((n, per_type[n]) for n in names), ("overall", pooled)]:
+            published = scope == "labelled"
+            weights = PUBLISHED_WEIGHTS.get(kind, {}).get(name) if published else None
+            if name == "overall" and published and len(PUBLISHED_WEIGHTS.get(kind, {})) == 2:
+                weights = sum(PUBLISHED_WEIGHTS[kind].values(), Counts(0, 0, 0))
+            rows.append(
+                {
+                    "scope": scope,
+                    "expression": name,
+                    **counts_row(counts),
+                    "paper_F1": PAPER_F1.get(kind, {}).get(name) if published else None,
+                    "published_weights_F1": round(weights.f1, 4) if weights else None,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def sweep_p(

@@ -120,8 +120,11 @@ def configure_tensorflow(threads: int, seed: int) -> None:
     import keras
     import tensorflow as tf
 
-    tf.config.threading.set_intra_op_parallelism_threads(threads)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:  # TensorFlow already started in this process: keep its pools
+        log.warning("TensorFlow already running: thread counts left as they are")
     tf.config.experimental.enable_op_determinism()
     keras.utils.set_random_seed(seed)
 

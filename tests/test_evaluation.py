@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from softnet.evaluation import Counts, Match, iou, match_video, summarise
+from softnet.evaluation import Counts, Match, evaluate_videos, iou, match_video, summarise
 
 
 def test_touching_intervals_share_one_frame():
@@ -155,3 +155,30 @@ def test_summary_of_a_type_without_hits_is_zero_not_nan():
     summary = summarise(per_video)
     assert summary["f1"].tolist() == [0.0, 0.0]
     assert summary["type"].tolist() == ["micro", "overall"]
+
+
+def test_evaluate_videos_matches_per_video_and_counts_videos_without_events():
+    intervals = pd.DataFrame(
+        {
+            "subject": ["s1", "s1", "s2"],
+            "video": ["a", "a", "b"],
+            "start0": [10, 12, 5],
+            "end0": [20, 22, 9],
+        }
+    )
+    used = pd.DataFrame(
+        {"subject": ["s1"], "video": ["a"], "name": ["happy1_1"], "start0": [11], "end0": [21]}
+    )
+    videos = pd.DataFrame({"subject": ["s1", "s2", "s3"], "video": ["a", "b", "c"]})
+    matched, per_video = evaluate_videos(intervals, used, videos)
+    assert list(matched["result"]) == ["TP", "FP", "FP"]  # the second hit on one event is FP
+    assert list(matched["matched_event"]) == ["happy1_1", "happy1_1", ""]
+    assert per_video[["tp", "fp", "fn"]].values.tolist() == [[1, 1, 0], [0, 1, 0], [0, 0, 0]]
+
+
+def test_evaluate_videos_ignores_intervals_of_videos_outside_the_scope():
+    intervals = pd.DataFrame({"subject": ["s9"], "video": ["z"], "start0": [0], "end0": [4]})
+    used = pd.DataFrame(columns=["subject", "video", "name", "start0", "end0"])
+    videos = pd.DataFrame({"subject": ["s1"], "video": ["a"]})
+    matched, per_video = evaluate_videos(intervals, used, videos)
+    assert matched.empty and per_video[["tp", "fp", "fn"]].values.tolist() == [[0, 0, 0]]

@@ -170,8 +170,9 @@ def test_changing_p_plans_only_spotting_evaluation_and_reports(repo, demo_run):
 
 def test_reports_hold_metrics_tables_and_figures(demo_run):
     results = demo_run / "results" / "demo"
-    table = pd.read_csv(results / "report" / "paper_table.csv", index_col=0)
+    table = pd.read_csv(results / "report" / "paper_table.csv", index_col="expression")
     assert list(table.index) == ["macro", "micro", "overall"]
+    assert set(table["scope"]) == {"labelled"}
     assert table.loc["overall", "TP"] == table.loc["macro", "TP"] + table.loc["micro", "TP"]
     for kind in ("micro", "macro"):
         metrics = json.loads((results / kind / "evaluation" / "metrics.json").read_text())

@@ -7,10 +7,12 @@ from softnet.reports import paper_table
 from softnet.runlog import log_to
 
 log_to(snakemake.log[0])
-per_type = {}
+per_scope = {}
 for path in snakemake.input.metrics:
     with open(path) as handle:
         metrics = json.load(handle)
-    published_scope = metrics["scopes"]["labelled"]
-    per_type[metrics["type"]] = Counts(*(published_scope[c] for c in ("TP", "FP", "FN")))
-paper_table(per_type, snakemake.params.kind).to_csv(snakemake.output[0])
+    for scope, counts in metrics["scopes"].items():
+        if isinstance(counts, dict):  # a scope that was not computed holds a note instead
+            per_type = per_scope.setdefault(scope, {})
+            per_type[metrics["type"]] = Counts(*(counts[c] for c in ("TP", "FP", "FN")))
+paper_table(per_scope, snakemake.params.kind).to_csv(snakemake.output[0], index=False)
