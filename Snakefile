@@ -20,8 +20,26 @@ include: "rules/evaluation.smk"
 include: "rules/reports.smk"
 
 
+# Light bookkeeping runs where snakemake runs, not as cluster jobs.
+localrules:
+    all,
+    features,
+    index_dataset,
+    spot_intervals,
+    evaluate,
+    paper_table,
+    plot_p_sweep,
+    plot_score_curves,
+    plot_training_loss,
+
+
 rule all:
     default_target: True
     input:
         all_roi_stacks,
         all_reports,
+
+
+rule features:
+    input:
+        all_roi_stacks,

@@ -28,6 +28,31 @@ def package_files(*modules):
     ]
 
 
+def video_frames(wildcards):
+    """Frame count of the job's video, from the dataset's index.
+
+    Read from the file, not through the checkpoint: cluster jobs evaluate resources without
+    the checkpoint's state, and Snakemake 9 then fails on an incomplete-checkpoint value.
+    """
+    videos = pd.read_csv(f"results/{wildcards.dataset}/index/videos.csv", dtype=str)
+    chosen = videos[
+        (videos["subject"] == wildcards.subject) & (videos["video"] == wildcards.video)
+    ]
+    return int(chosen["frame_count"].iloc[0])
+
+
+def flow_mem_mb(wildcards, threads):
+    """Each flow worker holds the video's crops (a long SAMM video: ~190 MB) and a few frames."""
+    crops_mb = video_frames(wildcards) * config["face"]["size"] ** 2 / 1e6
+    return int(800 + threads * (300 + 1.5 * crops_mb))
+
+
+def flow_runtime(wildcards, threads):
+    """Minutes for the video's TV-L1 pairs at a conservative 0.4 s a pair and process."""
+    pairs = video_frames(wildcards) - int(wildcards.k)
+    return int(15 + pairs * 0.4 / threads / 60)
+
+
 def dataset_root(name):
     entry = DATASETS[name]
     if entry["kind"] == "demo":

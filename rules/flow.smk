@@ -12,8 +12,8 @@ rule optical_flow:
         "../envs/softnet.yaml"
     threads: config["flow"]["threads"]
     resources:
-        mem_mb=2000,
-        runtime=240,
+        mem_mb=flow_mem_mb,
+        runtime=flow_runtime,
     params:
         tvl1=config["flow"]["tvl1"],
     script:

@@ -18,9 +18,12 @@ rule train_fold:
     resources:
         mem_mb=4000,
         runtime=240,
+        gpu=config["training"]["gpus"],
     params:
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
-        training={k: v for k, v in config["training"].items() if k != "threads"},
+        training={
+            k: v for k, v in config["training"].items() if k not in ("threads", "gpus")
+        },
     script:
         "../workflow_scripts/train_fold.py"
 

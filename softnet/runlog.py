@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import sys
 from pathlib import Path
 
@@ -22,3 +24,8 @@ def log_to(path: str | Path) -> None:
         logging.getLogger("softnet").error("job failed", exc_info=(kind, error, trace))
 
     sys.excepthook = report
+    batch_job = os.environ.get("SLURM_JOB_ID")
+    where = (
+        f"SLURM job {batch_job} on {socket.gethostname()}" if batch_job else socket.gethostname()
+    )
+    logging.getLogger("softnet").info("running on %s", where)

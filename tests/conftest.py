@@ -4,9 +4,21 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers (releases.py)
+sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers
 
 
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def demo_run(repo, tmp_path_factory) -> Path:
+    """A complete local run of the workflow on the tiny demo, shared by the tests that read it."""
+    from workflow_runs import TINY, snakemake, write_config
+
+    workdir = tmp_path_factory.mktemp("workflow")
+    write_config(workdir, TINY)
+    result = snakemake(repo, workdir, "all")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir

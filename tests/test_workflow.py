@@ -1,8 +1,6 @@
 """The workflow end to end on a tiny demo dataset, its rerun plans and its bad-input errors."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import h5py
@@ -10,49 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from workflow_runs import TINY, planned_jobs, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
-
-TINY = {
-    "datasets": [{"name": "demo", "kind": "demo", "expression_types": ["micro", "macro"]}],
-    "demo": {"subjects": 2, "frames": 80, "seed": 1},
-    "flow": {"threads": 2},
-}
-
-
-def snakemake(repo: Path, workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(repo / "Snakefile")]
-    command += ["--directory", str(workdir), "--cores", "2", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=900)
-
-
-def write_config(workdir: Path, config: dict) -> None:
-    workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
-
-
-def planned_jobs(result: subprocess.CompletedProcess) -> dict[str, int]:
-    """Rule -> job count from the 'Job stats' table of a dry run."""
-    lines = result.stdout.splitlines()
-    if not any(line.startswith("Job stats") for line in lines):
-        return {}
-    start = next(i for i, line in enumerate(lines) if line.startswith("Job stats")) + 3
-    counts = {}
-    for line in lines[start:]:
-        name, _, count = line.partition(" ")
-        if name == "total" or not count.strip():
-            break
-        counts[name] = int(count)
-    return counts
-
-
-@pytest.fixture(scope="module")
-def demo_run(repo, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("workflow")
-    write_config(workdir, TINY)
-    result = snakemake(repo, workdir, "all")
-    assert result.returncode == 0, result.stderr[-4000:]
-    return workdir
 
 
 def index_of(workdir: Path):
