@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-import pandas as pd
 from snakemake.utils import validate
 
 from softnet import datasets, labels
@@ -34,7 +33,7 @@ def video_frames(wildcards):
     Read from the file, not through the checkpoint: cluster jobs evaluate resources without
     the checkpoint's state, and Snakemake 9 then fails on an incomplete-checkpoint value.
     """
-    videos = pd.read_csv(f"results/{wildcards.dataset}/index/videos.csv", dtype=str)
+    videos = datasets.load_videos(f"results/{wildcards.dataset}/index/videos.csv")
     chosen = videos[
         (videos["subject"] == wildcards.subject) & (videos["video"] == wildcards.video)
     ]
@@ -92,8 +91,8 @@ def dataset_index(name):
     with open(index.summary) as handle:
         summary = json.load(handle)
     return (
-        pd.read_csv(index.videos, dtype=str, keep_default_na=False),
-        pd.read_csv(index.events, dtype={"subject": str, "video": str}),
+        datasets.load_videos(index.videos),
+        datasets.load_events(index.events),
         summary,
     )
 

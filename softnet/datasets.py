@@ -8,6 +8,7 @@ tables show the release as it is.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -335,3 +336,19 @@ def _samm_subject(value: object) -> str:
     if re.fullmatch(r"\d+(\.0)?", text):
         return f"{int(float(text)):03d}"
     return text
+
+
+def load_videos(path: str | os.PathLike) -> pd.DataFrame:
+    """An index's videos.csv, with subject and video names kept as text ('006', not 6)."""
+    return pd.read_csv(path, dtype={"subject": str, "video": str}, keep_default_na=False)
+
+
+def load_events(path: str | os.PathLike) -> pd.DataFrame:
+    """An index's events.csv, with subject and video names kept as text."""
+    return pd.read_csv(path, dtype={"subject": str, "video": str})
+
+
+def load_k(summary: str | os.PathLike, expression_type: str) -> int:
+    """k of one expression type from an index's summary.json."""
+    with open(summary) as handle:
+        return int(json.load(handle)[expression_type]["k"])

@@ -14,6 +14,7 @@ interval ends at most at frame T - k - 1 and stays inside the video; only the du
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -109,3 +110,9 @@ def one_based(peaks: pd.DataFrame) -> pd.DataFrame:
     For a peak that is onset = q + 1, offset = q + 2k + 1; for the dummy, k + 1 twice.
     """
     return peaks.assign(onset=peaks["start0"] + 1, offset=peaks["end0"] + 1)
+
+
+def read_scores(path: Path) -> tuple[str, str, np.ndarray]:
+    """Subject, video and scores of a score-curve file (scores/<subject>/<video>.csv)."""
+    path = Path(path)
+    return path.parent.name, path.stem, pd.read_csv(path)["score"].to_numpy()

@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 
+from softnet.datasets import load_events, load_videos
 from softnet.evaluation import Counts, evaluate_videos
 from softnet.labels import used_events, videos_in_scope
 from softnet.reports import counts_row
@@ -12,9 +13,8 @@ from softnet.runlog import log_to
 log_to(snakemake.log[0])
 expression_type = snakemake.wildcards.type
 intervals = pd.read_csv(snakemake.input.intervals, dtype={"subject": str, "video": str})
-videos = pd.read_csv(snakemake.input.videos, dtype=str, keep_default_na=False)
-events = pd.read_csv(snakemake.input.events, dtype={"subject": str, "video": str})
-used = used_events(events, snakemake.params.kind, expression_type)
+videos = load_videos(snakemake.input.videos)
+used = used_events(load_events(snakemake.input.events), snakemake.params.kind, expression_type)
 with open(snakemake.input.settings) as handle:
     spotting = json.load(handle)
 

@@ -1,23 +1,20 @@
 """Spot intervals on every score curve of one dataset and expression type."""
 
 import json
-from pathlib import Path
 
 import pandas as pd
 
+from softnet.datasets import load_k
 from softnet.runlog import log_to
-from softnet.spotting import one_based, spot
+from softnet.spotting import one_based, read_scores, spot
 
 log_to(snakemake.log[0])
-with open(snakemake.input.summary) as handle:
-    k = json.load(handle)[snakemake.wildcards.type]["k"]
+k = load_k(snakemake.input.summary, snakemake.wildcards.type)
 settings = snakemake.params.spotting
 intervals, thresholds = [], []
-for path in map(Path, snakemake.input.scores):
-    subject, video = path.parent.name, path.stem
-    result = spot(
-        pd.read_csv(path)["score"].to_numpy(), k, settings["p"], settings["dummy_interval"]
-    )
+for path in snakemake.input.scores:
+    subject, video, scores = read_scores(path)
+    result = spot(scores, k, settings["p"], settings["dummy_interval"])
     intervals.append(one_based(result.peaks).assign(subject=subject, video=video))
     thresholds.append({"subject": subject, "video": video, "threshold": result.threshold})
 columns = ["subject", "video", "q", "score", "start0", "end0", "onset", "offset", "dummy"]

@@ -1,10 +1,8 @@
 """Train the model of one held-out subject (LOSO fold), or load the published weights."""
 
-import json
 from pathlib import Path
 
-import pandas as pd
-
+from softnet.datasets import load_events, load_k, load_videos
 from softnet.model import save_checkpoint
 from softnet.runlog import log_to
 from softnet.training import TrainingParams, configure_tensorflow, fit_subject
@@ -14,16 +12,14 @@ settings = dict(snakemake.params.training)
 pretrained = settings.pop("pretrained")
 params = TrainingParams(**settings)
 configure_tensorflow(snakemake.threads, params.seed)
-with open(snakemake.input.summary) as handle:
-    k = json.load(handle)[snakemake.wildcards.type]["k"]
 model, history = fit_subject(
     [Path(p) for p in snakemake.input.rois],
-    pd.read_csv(snakemake.input.videos, dtype=str, keep_default_na=False),
-    pd.read_csv(snakemake.input.events, dtype={"subject": str, "video": str}),
+    load_videos(snakemake.input.videos),
+    load_events(snakemake.input.events),
     kind=snakemake.params.kind,
     expression_type=snakemake.wildcards.type,
     subject=snakemake.wildcards.subject,
-    k=k,
+    k=load_k(snakemake.input.summary, snakemake.wildcards.type),
     params=params,
     pretrained=Path(pretrained) if pretrained else None,
 )
