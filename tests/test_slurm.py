@@ -20,10 +20,15 @@ from workflow_runs import TINY, planned_jobs, snakemake, write_config
 pytestmark = pytest.mark.slurm
 
 # The CI machine has 2 CPUs: the profile's requests scaled to it, its partition named "ci",
-# and job status from squeue (there is no slurmdbd for sacct).
+# one video per bundle (a failure stops the rest of its bundle, and the failure test wants
+# the other video to go on), and job status from squeue (there is no slurmdbd for sacct).
 CI_OVERRIDES = [
     "--jobs",
     "4",
+    "--cores",
+    "2",
+    "--group-components",
+    "video_features=1",
     "--default-resources",
     "slurm_partition=ci",
     "mem_mb=1000",
