@@ -22,9 +22,7 @@ wildcard_constraints:
 
 def package_files(*modules):
     """Source files of the package that a rule's results depend on: a change reruns the rule."""
-    return [
-        str(Path(workflow.basedir) / "softnet" / f"{m}.py") for m in ("cache", *modules)
-    ]
+    return [str(Path(workflow.basedir) / "softnet" / f"{m}.py") for m in modules]
 
 
 def video_frames(wildcards):

@@ -1,4 +1,6 @@
 rule make_demo:
+    input:
+        code=package_files("demo", "face"),
     output:
         workbook="resources/{dataset}/CASME_sq/CAS(ME)^2code_final.xlsx",
         frames=directory("resources/{dataset}/CASME_sq/rawpic"),

@@ -4,7 +4,7 @@ rule evaluate:
         settings="results/{dataset}/{type}/spotting/settings.json",
         videos="results/{dataset}/index/videos.csv",
         events="results/{dataset}/index/events.csv",
-        code=package_files("evaluation", "labels"),
+        code=package_files("datasets", "evaluation", "labels", "reports"),
     output:
         intervals=report(
             "results/{dataset}/{type}/evaluation/intervals.csv",

@@ -1,7 +1,7 @@
 rule face_crops:
     input:
         frames=frames_folder,
-        code=package_files("datasets", "face"),
+        code=package_files("cache", "datasets", "face"),
     output:
         "results/{dataset}/faces/{subject}/{video}.h5",
     log:

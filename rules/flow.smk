@@ -1,7 +1,7 @@
 rule optical_flow:
     input:
         faces="results/{dataset}/faces/{subject}/{video}.h5",
-        code=package_files("flow"),
+        code=package_files("cache", "flow"),
     output:
         "results/{dataset}/flow/k{k}/{subject}/{video}.h5",
     log:

@@ -4,7 +4,7 @@ rule train_fold:
         videos="results/{dataset}/index/videos.csv",
         events="results/{dataset}/index/events.csv",
         summary="results/{dataset}/index/summary.json",
-        code=package_files("labels", "model", "training"),
+        code=package_files("datasets", "labels", "model", "training"),
     output:
         model="results/{dataset}/{type}/models/{subject}.keras",
         history="results/{dataset}/{type}/models/{subject}.history.csv",

@@ -5,7 +5,7 @@ rule plot_score_curves:
         thresholds="results/{dataset}/{type}/spotting/thresholds.csv",
         events="results/{dataset}/index/events.csv",
         summary="results/{dataset}/index/summary.json",
-        code=package_files("labels", "reports"),
+        code=package_files("datasets", "labels", "reports", "spotting"),
     output:
         report(
             directory("results/{dataset}/{type}/figures/score_curves"),
@@ -30,7 +30,7 @@ rule plot_p_sweep:
         videos="results/{dataset}/index/videos.csv",
         events="results/{dataset}/index/events.csv",
         summary="results/{dataset}/index/summary.json",
-        code=package_files("evaluation", "labels", "reports", "spotting"),
+        code=package_files("datasets", "evaluation", "labels", "reports", "spotting"),
     output:
         figure=report(
             "results/{dataset}/{type}/figures/p_sweep.png",

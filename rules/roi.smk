@@ -2,7 +2,7 @@ rule roi_stacks:
     input:
         flow="results/{dataset}/flow/k{k}/{subject}/{video}.h5",
         faces="results/{dataset}/faces/{subject}/{video}.h5",
-        code=package_files("roi"),
+        code=package_files("cache", "roi"),
     output:
         "results/{dataset}/roi/k{k}/{subject}/{video}.h5",
     log:

@@ -2,7 +2,7 @@ rule spot_intervals:
     input:
         scores=score_curves,
         summary="results/{dataset}/index/summary.json",
-        code=package_files("spotting"),
+        code=package_files("datasets", "spotting"),
     output:
         intervals="results/{dataset}/{type}/spotting/intervals.csv",
         thresholds="results/{dataset}/{type}/spotting/thresholds.csv",
