@@ -145,9 +145,7 @@ def training_histories(wildcards):
     used = labels.used_events(events, entry["kind"], wildcards.type)
     return [
         f"results/{wildcards.dataset}/{wildcards.type}/models/{s}.history.csv"
-        for s in dict.fromkeys(
-            labels.videos_in_scope(videos, used, "labelled")["subject"]
-        )
+        for s in labels.fold_subjects(videos, used)
     ]
 
 

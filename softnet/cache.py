@@ -60,8 +60,3 @@ def _attr_value(value: object) -> object:
     if isinstance(value, (np.integer, np.floating)):
         return value.item()
     return value
-
-
-def read_json_attr(handle: h5py.File, key: str) -> object:
-    """An attribute written from a dict or list by `write_provenance`."""
-    return json.loads(handle.attrs[key])

@@ -15,7 +15,6 @@ import pandas as pd
 Interval = tuple[int, int]
 
 IOU_THRESHOLD = 0.5
-SUMMARY_COLUMNS = ["type", "tp", "fp", "fn", "precision", "recall", "f1"]
 
 
 def iou(a: Interval, b: Interval) -> float:
@@ -104,22 +103,10 @@ def match_video(
     return results, counts
 
 
-def summarise(per_video: pd.DataFrame) -> pd.DataFrame:
-    """Pool per-video counts into one row per expression type and an "overall" row.
-
-    `per_video` needs columns type, tp, fp and fn (one row per video and type). Counts are
-    summed (the overall row sums every type, i.e. macro + micro), then precision, recall and
-    F1 are computed from the sums. Types keep their order of first appearance.
-    """
-    groups = list(per_video.groupby("type", sort=False))
-    groups.append(("overall", per_video))
-    summary = []
-    for name, rows in groups:
-        counts = Counts(int(rows["tp"].sum()), int(rows["fp"].sum()), int(rows["fn"].sum()))
-        summary.append(
-            [name, counts.tp, counts.fp, counts.fn, counts.precision, counts.recall, counts.f1]
-        )
-    return pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
+def pooled(per_video: pd.DataFrame) -> Counts:
+    """Counts summed over videos (columns tp, fp, fn), as the protocol pools them: F1s of
+    videos or types are never averaged."""
+    return Counts(*(int(per_video[column].sum()) for column in ("tp", "fp", "fn")))
 
 
 def evaluate_videos(

@@ -48,6 +48,11 @@ def videos_in_scope(videos: pd.DataFrame, used: pd.DataFrame, scope: str) -> pd.
     return kept.reset_index(drop=True)
 
 
+def fold_subjects(videos: pd.DataFrame, used: pd.DataFrame) -> list[str]:
+    """Subjects that take part, in the published LOSO fold order (natural sort of folders)."""
+    return list(dict.fromkeys(videos_in_scope(videos, used, "labelled")["subject"]))
+
+
 def type_summary(videos: pd.DataFrame, events: pd.DataFrame, kind: str) -> dict[str, dict]:
     """Per expression type: k, and how many events, videos and subjects take part."""
     summary = {}

@@ -9,12 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# TensorFlow's C++ start-up chatter (oneDNN, missing CUDA) buries the jobs' own log lines.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import h5py  # noqa: E402
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+import h5py
+import keras
+import numpy as np
 
 ROI_SHAPE = (42, 42, 1)
 STREAMS = ("u", "v", "strain")

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from softnet.evaluation import Counts, evaluate_videos  # noqa: E402
+from softnet.evaluation import Counts, evaluate_videos, pooled  # noqa: E402
 from softnet.spotting import smooth, spot  # noqa: E402
 
 #: F1 of the paper (MEGC 2020 protocol), spec section 11.
@@ -25,7 +25,6 @@ PUBLISHED_WEIGHTS = {
     "casme2": {"micro": Counts(18, 327, 39), "macro": Counts(91, 348, 209)},
     "sammlv": {"micro": Counts(41, 323, 118), "macro": Counts(60, 231, 273)},
 }
-TABLE_COLUMNS = ["TP", "FP", "FN", "precision", "recall", "F1"]
 
 
 def counts_row(counts: Counts) -> dict[str, float]:
@@ -83,8 +82,7 @@ def sweep_p(
             for (subject, video), scores in curves.items()
         ]
         _, per_video = evaluate_videos(pd.concat(spotted, ignore_index=True), used, videos)
-        total = Counts(*(int(per_video[c].sum()) for c in ("tp", "fp", "fn")))
-        rows.append({"p": p, **counts_row(total)})
+        rows.append({"p": p, **counts_row(pooled(per_video))})
     return pd.DataFrame(rows)
 
 

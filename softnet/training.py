@@ -14,11 +14,13 @@ from pathlib import Path
 
 import cv2
 import h5py
+import keras
 import numpy as np
 import pandas as pd
+import tensorflow as tf
 from skimage.util import random_noise
 
-from softnet.labels import pseudo_labels, used_events, videos_in_scope
+from softnet.labels import fold_subjects, pseudo_labels, used_events
 from softnet.model import as_streams, build_softnet, load_published_weights, normalise
 
 log = logging.getLogger(__name__)
@@ -117,9 +119,6 @@ class ROIBatches:
 
 def configure_tensorflow(threads: int, seed: int) -> None:
     """Deterministic TensorFlow using `threads` cores: the same inputs give the same model."""
-    import keras
-    import tensorflow as tf
-
     try:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(1)
@@ -169,11 +168,6 @@ def train_fold(
     finally:
         batches.close()
     return model, pd.DataFrame(history)
-
-
-def fold_subjects(videos: pd.DataFrame, used: pd.DataFrame) -> list[str]:
-    """Subjects that take part, in the published fold order (natural sort of folder names)."""
-    return list(dict.fromkeys(videos_in_scope(videos, used, "labelled")["subject"]))
 
 
 def published_weights(folder: Path, kind: str, expression_type: str, fold: int) -> Path:

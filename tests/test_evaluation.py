@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from softnet.evaluation import Counts, Match, evaluate_videos, iou, match_video, summarise
+from softnet.evaluation import Counts, Match, evaluate_videos, iou, match_video, pooled
 
 
 def test_touching_intervals_share_one_frame():
@@ -134,27 +134,26 @@ def test_pooling_sums_counts_rather_than_averaging_f1s():
             "fn": [19, 20, 209],
         }
     )
-    summary = summarise(per_video).set_index("type")
-    assert list(summary.index) == ["micro", "macro", "overall"]
-    assert summary.loc["micro", ["tp", "fp", "fn"]].tolist() == [18, 327, 39]
-    assert round(summary.loc["micro", "f1"], 4) == 0.0896
-    assert round(summary.loc["macro", "f1"], 4) == 0.2463
+    micro = pooled(per_video[per_video["type"] == "micro"])
+    macro = pooled(per_video[per_video["type"] == "macro"])
+    overall = pooled(per_video)
+    assert [micro.tp, micro.fp, micro.fn] == [18, 327, 39]
+    assert round(micro.f1, 4) == 0.0896
+    assert round(macro.f1, 4) == 0.2463
     # Overall pools micro + macro: TP 109, FP 675, FN 248 -> F1 218 / 1141.
-    assert summary.loc["overall", ["tp", "fp", "fn"]].tolist() == [109, 675, 248]
-    assert summary.loc["overall", "f1"] == pytest.approx(218 / 1141)
+    assert [overall.tp, overall.fp, overall.fn] == [109, 675, 248]
+    assert overall.f1 == pytest.approx(218 / 1141)
     mean_of_f1s = (Counts(18, 327, 39).f1 + Counts(91, 348, 209).f1) / 2
-    assert abs(summary.loc["overall", "f1"] - mean_of_f1s) > 0.02
+    assert abs(overall.f1 - mean_of_f1s) > 0.02
     # Per-video F1s averaged would differ too (video b has F1 0).
     per_video_f1s = [Counts(*row).f1 for row in per_video[["tp", "fp", "fn"]].values[:2]]
-    assert abs(summary.loc["micro", "f1"] - sum(per_video_f1s) / 2) > 0.02
-    assert set(summary.columns) == {"tp", "fp", "fn", "precision", "recall", "f1"}
+    assert abs(micro.f1 - sum(per_video_f1s) / 2) > 0.02
 
 
-def test_summary_of_a_type_without_hits_is_zero_not_nan():
+def test_pooled_counts_of_a_type_without_hits_are_zero_not_nan():
     per_video = pd.DataFrame({"type": ["micro"], "tp": [0], "fp": [0], "fn": [3]})
-    summary = summarise(per_video)
-    assert summary["f1"].tolist() == [0.0, 0.0]
-    assert summary["type"].tolist() == ["micro", "overall"]
+    counts = pooled(per_video)
+    assert [counts.precision, counts.recall, counts.f1] == [0.0, 0.0, 0.0]
 
 
 def test_evaluate_videos_matches_per_video_and_counts_videos_without_events():

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from softnet.labels import fold_subjects
 from softnet.model import predict_scores
 from softnet.training import (
     TrainingParams,
@@ -15,7 +16,6 @@ from softnet.training import (
     configure_tensorflow,
     draw_samples,
     fit_subject,
-    fold_subjects,
     published_weights,
     train_fold,
 )

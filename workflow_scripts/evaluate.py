@@ -5,7 +5,7 @@ import json
 import pandas as pd
 
 from softnet.datasets import load_events, load_videos
-from softnet.evaluation import Counts, evaluate_videos
+from softnet.evaluation import Counts, evaluate_videos, pooled
 from softnet.labels import used_events, videos_in_scope
 from softnet.reports import counts_row
 from softnet.runlog import log_to
@@ -22,8 +22,7 @@ scopes = ["labelled"] + (["all"] if snakemake.params.video_scope == "all" else [
 metrics = {"type": expression_type, "spotting": spotting, "scopes": {}}
 for scope in scopes:
     matched, per_video = evaluate_videos(intervals, used, videos_in_scope(videos, used, scope))
-    total = Counts(*(int(per_video[c].sum()) for c in ("tp", "fp", "fn")))
-    metrics["scopes"][scope] = {"videos": len(per_video), **counts_row(total)}
+    metrics["scopes"][scope] = {"videos": len(per_video), **counts_row(pooled(per_video))}
     if scope == snakemake.params.video_scope:
         matched.to_csv(snakemake.output.intervals, index=False)
         rows = [counts_row(Counts(r.tp, r.fp, r.fn)) for r in per_video.itertuples()]
