@@ -18,6 +18,7 @@ include: "rules/model.smk"
 include: "rules/spotting.smk"
 include: "rules/evaluation.smk"
 include: "rules/reports.smk"
+include: "rules/applied.smk"
 
 
 # Light bookkeeping runs where snakemake runs, not as cluster jobs.
@@ -31,6 +32,15 @@ localrules:
     plot_p_sweep,
     plot_score_curves,
     plot_training_loss,
+    plot_timelines,
+    index_inputs,
+    spot_applied,
+    evaluate_applied,
+    paper_table_applied,
+    spot_report,
+    model_card,
+    spot,
+    final_models,
 
 
 rule all:
@@ -43,3 +53,13 @@ rule all:
 rule features:
     input:
         all_roi_stacks,
+
+
+rule spot:
+    input:
+        spot_targets,
+
+
+rule final_models:
+    input:
+        final_models,

@@ -2,6 +2,8 @@
 
     python3 bootstrap.py demo [snakemake options]   # snakemake --cores <all> all, on the demo
     python3 bootstrap.py test [pytest options]      # the test suite
+    python3 bootstrap.py spot VIDEO... [--model M] [--weights DIR] [--fps N] [-- snakemake options]
+                                                    # spot expressions in your own videos
 
 Needs only Python >= 3.11 with venv and pip. The environment (.venv) is created on the first
 call and reinstalled only when pyproject.toml changes, so repeated calls start at once.
@@ -9,7 +11,9 @@ call and reinstalled only when pyproject.toml changes, so repeated calls start a
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -37,13 +41,58 @@ def ensure_environment() -> None:
     STAMP.write_text(digest)
 
 
+def snakemake_command(options: list[str], target: str) -> list[str]:
+    cores = [] if any(o.startswith(("--cores", "-c")) for o in options) else ["--cores", "all"]
+    # The target first: options such as --configfile take every word that follows them.
+    return [str(PYTHON), "-m", "snakemake", target, *cores, *options]
+
+
+def spot_command(arguments: list[str]) -> list[str]:
+    """`snakemake spot` with the spot section written from the command line to a config file.
+
+    The file (results/<name>/command.yaml) records what was asked; the same command again
+    writes the same file, so Snakemake finds nothing to do.
+    """
+    parser = argparse.ArgumentParser(
+        prog="bootstrap.py spot", description="Spot expressions in your own videos."
+    )
+    parser.add_argument("inputs", nargs="+", help="video files, frame folders, or folders of them")
+    parser.add_argument(
+        "--model",
+        action="append",
+        help="published-casme2 (default), published-sammlv, or a configured dataset's name "
+        "(its final model); repeat to apply several",
+    )
+    parser.add_argument("--weights", help="the authors' SOFTNet_Weights folder")
+    parser.add_argument("--fps", type=float, help="frame rate of the inputs (frame folders)")
+    parser.add_argument("--name", default="spot", help="results/<name>/ holds the results")
+    split = arguments.index("--") if "--" in arguments else len(arguments)
+    args, options = parser.parse_args(arguments[:split]), arguments[split + 1 :]
+    spot = {
+        "name": args.name,
+        "inputs": [str(Path(p).resolve()) for p in args.inputs],
+        "models": args.model or ["published-casme2"],
+        "fps": args.fps,
+    }
+    config = {"spot": spot}
+    if args.weights:
+        config["published_weights"] = str(Path(args.weights).resolve())
+    path = ROOT / "results" / args.name / "command.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(config, indent=2) + "\n"  # JSON is YAML
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
+    return snakemake_command(["--configfile", str(path), *options], "spot")
+
+
 def command_line(task: str, options: list[str]) -> list[str]:
     if task == "demo":
-        cores = [] if any(o.startswith(("--cores", "-c")) for o in options) else ["--cores", "all"]
-        return [str(PYTHON), "-m", "snakemake", *cores, *options, "all"]
+        return snakemake_command(options, "all")
     if task == "test":
         return [str(PYTHON), "-m", "pytest", *options]
-    raise SystemExit(f"unknown task {task!r}: use `demo` or `test`")
+    if task == "spot":
+        return spot_command(options)
+    raise SystemExit(f"unknown task {task!r}: use `demo`, `spot` or `test`")
 
 
 def main(argv: list[str]) -> int:

@@ -24,6 +24,8 @@ checkpoint index_dataset:
         summary="results/{dataset}/index/summary.json",
     log:
         "logs/{dataset}/index_dataset.log",
+    wildcard_constraints:
+        dataset="|".join(DATASETS),
     conda:
         "../envs/softnet.yaml"
     params:

@@ -45,5 +45,10 @@ rule paper_table:
         "../envs/softnet.yaml"
     params:
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        model=(
+            "published weights, one per fold"
+            if config["training"]["pretrained"]
+            else "LOSO, trained here"
+        ),
     script:
         "../workflow_scripts/paper_table.py"

@@ -1,6 +1,6 @@
 rule face_crops:
     input:
-        frames=frames_folder,
+        source=video_source,
         code=package_files("cache", "datasets", "face"),
     output:
         "results/{dataset}/faces/{subject}/{video}.h5",
@@ -14,7 +14,8 @@ rule face_crops:
         mem_mb=1000,
         runtime=30,
     params:
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        kind=lambda wildcards: dataset_kind(wildcards.dataset),
+        fps=lambda wildcards: dataset_fps(wildcards.dataset),
         face=config["face"],
     script:
         "../workflow_scripts/face_crops.py"

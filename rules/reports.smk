@@ -68,3 +68,31 @@ rule plot_training_loss:
         "../envs/softnet.yaml"
     script:
         "../workflow_scripts/plot_training_loss.py"
+
+
+rule plot_timelines:
+    input:
+        intervals=lambda wildcards: expand(
+            "results/{{dataset}}/{type}/evaluation/intervals.csv",
+            type=spotted_types(wildcards.dataset),
+        ),
+        summary="results/{dataset}/index/summary.json",
+        videos="results/{dataset}/index/videos.csv",
+        faces=timeline_faces,
+        code=package_files("reports", "spotting"),
+    output:
+        report(
+            directory("results/{dataset}/figures/timelines"),
+            patterns=["{subject}__{video}.png"],
+            caption="../report/timelines.rst",
+            category="{dataset}",
+            subcategory="timelines",
+        ),
+    log:
+        "logs/{dataset}/plot_timelines.log",
+    conda:
+        "../envs/softnet.yaml"
+    params:
+        types=lambda wildcards: spotted_types(wildcards.dataset),
+    script:
+        "../workflow_scripts/plot_timelines.py"

@@ -37,10 +37,15 @@ def atomic_h5(path: str | os.PathLike) -> Iterator[h5py.File]:
 
 
 def frame_dataset(handle: h5py.File, name: str, shape: tuple[int, ...], dtype: str) -> h5py.Dataset:
-    """A chunked, compressed dataset whose first axis is the frame axis."""
-    chunks = (1, *shape[1:]) if shape[0] else None
-    options = COMPRESSION if shape[0] else {}
-    return handle.create_dataset(name, shape=shape, dtype=dtype, chunks=chunks, **options)
+    """A chunked, compressed dataset whose first axis is the frame axis.
+
+    A dataset created with 0 frames can grow (resize along axis 0) while a video is decoded.
+    """
+    chunks = (1, *shape[1:])
+    maxshape = None if shape[0] else (None, *shape[1:])
+    return handle.create_dataset(
+        name, shape=shape, dtype=dtype, chunks=chunks, maxshape=maxshape, **COMPRESSION
+    )
 
 
 def write_provenance(handle: h5py.File, stage: str, **facts: object) -> None:

@@ -1,9 +1,10 @@
 """Adapters that read the CAS(ME)^2 and SAMM Long Videos releases exactly as published.
 
 Each adapter yields two tables: videos (one row per long video) and events (one row per
-annotated expression, 1-based frame numbers as in the workbook). SOFTNet's own selection
-rules (offset 0, SAMM macro onset 0, ...) live in `softnet.labels`, not here, so that the
-tables show the release as it is.
+annotated expression, 1-based frame numbers as in the workbook). Any other dataset comes in
+through the generic kind (`softnet.generic`), which yields the same two tables. SOFTNet's
+own selection rules (offset 0, SAMM macro onset 0, ...) live in `softnet.labels`, not here,
+so that the tables show the release as it is.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+from softnet.videos import IMAGE_SUFFIXES, FrameFolder, FrameSource, VideoFile
+
 log = logging.getLogger(__name__)
 
 EXPRESSION_TYPES = ("micro", "macro")
-DATASET_KINDS = ("casme2", "sammlv", "demo")
+DATASET_KINDS = ("casme2", "sammlv", "demo", "generic")
 VIDEO_COLUMNS = [
     "dataset",
     "subject",
     "video",
-    "frames_dir",
+    "source",
     "fps",
     "frame_count",
     "first_frame",
@@ -51,6 +54,7 @@ KNOWN_WORKBOOKS = {
         "SAMM_LongVideos_V2_Release.xlsx",
         "SAMM_LongVideos_V3_Release.xlsx",
     ),
+    "generic": ("events.csv",),
 }
 FPS = {"casme2": 30.0, "sammlv": 200.0}
 CASME2_FRAME = re.compile(r"^img(\d+)\.jpg$", re.IGNORECASE)
@@ -62,7 +66,7 @@ class DatasetError(ValueError):
 
 
 def layout_kind(kind: str) -> str:
-    """The release layout a dataset kind is stored in (the demo mimics CAS(ME)^2)."""
+    """The layout a dataset kind is stored in (the demo mimics CAS(ME)^2)."""
     if kind not in DATASET_KINDS:
         raise DatasetError(f"unknown dataset kind {kind!r}; expected one of {DATASET_KINDS}")
     return "casme2" if kind == "demo" else kind
@@ -79,7 +83,10 @@ def natural_key(text: str) -> tuple:
 
 def frame_number(kind: str, video: str, filename: str) -> int | None:
     """The 1-based frame number encoded in a frame's file name, None if it is not a frame."""
-    if layout_kind(kind) == "casme2":
+    layout = layout_kind(kind)
+    if layout == "generic":
+        return _generic_frame_number(filename)
+    if layout == "casme2":
         match = CASME2_FRAME.match(filename)
     else:
         match = re.match(rf"^{re.escape(video)}_(\d{{4,5}})\.jpg$", filename, re.IGNORECASE)
@@ -104,10 +111,27 @@ def list_frames(kind: str, frames_dir: Path, video: str | None = None) -> list[P
     return [path for _, path in numbered]
 
 
+def _generic_frame_number(filename: str) -> int | None:
+    """Any image file whose name holds a number (frame_0001.png, 17.jpg): its last number."""
+    path = Path(filename)
+    numbers = re.findall(r"\d+", path.stem)
+    return int(numbers[-1]) if numbers and path.suffix.lower() in IMAGE_SUFFIXES else None
+
+
 def _frame_hint(kind: str, video: str) -> str:
+    if layout_kind(kind) == "generic":
+        return "numbered images such as frame_0001.jpg, frame_0002.jpg, ..."
     if layout_kind(kind) == "casme2":
         return "img001.jpg, img002.jpg, ..."
     return f"{video}_0001.jpg, {video}_0002.jpg, ..."
+
+
+def open_source(kind: str, path: Path) -> FrameSource:
+    """The frames of a video stored as `path`: a video file, or a folder of the kind's frames."""
+    path = Path(path)
+    if path.is_file():
+        return VideoFile(path)
+    return FrameFolder(tuple(list_frames(kind, path)))
 
 
 def frames_dir(kind: str, root: Path, subject: str, video: str) -> Path:
@@ -130,6 +154,11 @@ def annotation_path(kind: str, root: Path, annotations: str | None) -> Path:
     path = Path(name) if Path(name).is_absolute() else Path(root) / name
     if path.is_file():
         return path
+    if layout == "generic":
+        raise DatasetError(
+            f"events file {path} not found; a generic dataset needs a CSV of events there, "
+            "or `annotations` in config.yaml naming it (see the README, 'Your own dataset')"
+        )
     found = [n for n in KNOWN_WORKBOOKS[layout] if (Path(root) / n).is_file()]
     hint = (
         f"found {', '.join(found)} there: set `annotations: {found[0]}` for this dataset "
@@ -141,17 +170,26 @@ def annotation_path(kind: str, root: Path, annotations: str | None) -> Path:
 
 
 def read_dataset(
-    name: str, kind: str, root: Path, annotations: str | None = None
+    name: str, kind: str, root: Path, annotations: str | None = None, fps: float | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Videos and events tables of one dataset, in natural sort order."""
+    """Videos and events tables of one dataset, in natural sort order.
+
+    `fps` overrides the frame rate (the releases' own by default; for the generic kind, see
+    `softnet.generic`).
+    """
     root = Path(root)
-    workbook = annotation_path(kind, root, annotations)
     layout = layout_kind(kind)
-    reader = _read_casme2 if layout == "casme2" else _read_sammlv
-    videos, events = reader(root, workbook)
+    if layout == "generic":
+        from softnet.generic import read_generic  # the generic reader builds on this module
+
+        videos, events = read_generic(root, annotation_path(kind, root, annotations), fps)
+    else:
+        workbook = annotation_path(kind, root, annotations)
+        reader = _read_casme2 if layout == "casme2" else _read_sammlv
+        videos, events = reader(root, workbook)
+        videos["fps"] = fps or FPS[layout]
     videos.insert(0, "dataset", name)
     events.insert(0, "dataset", name)
-    videos["fps"] = FPS[layout]
     _warn_events_past_end(videos, events)
     videos = _natural_order(videos, ["subject", "video"])[VIDEO_COLUMNS]
     events = _natural_order(events, ["subject", "video"], then=["onset", "row"])[EVENT_COLUMNS]
@@ -192,7 +230,7 @@ def _video_rows(kind: str, folders: list[tuple[str, Path]]) -> list[dict]:
             {
                 "subject": subject,
                 "video": folder.name,
-                "frames_dir": str(folder),
+                "source": str(folder),
                 "frame_count": len(frames),
                 "first_frame": frame_number(kind, folder.name, frames[0].name),
                 "excluded": "",

@@ -17,10 +17,12 @@ import dlib
 import numpy as np
 
 from softnet.cache import atomic_h5, frame_dataset, write_provenance
+from softnet.videos import FrameSource
 
 log = logging.getLogger(__name__)
 
 CROP_CODECS = ("jpeg", "lossless")
+GROW_FRAMES = 256  # frames added to the crops dataset at a time while a video is decoded
 
 
 class FaceError(RuntimeError):
@@ -103,33 +105,40 @@ def largest_face(rects: Iterable[dlib.rectangle], height: int, width: int) -> Fa
     return max(boxes, key=lambda b: b.area) if boxes else None
 
 
-def read_frame(path: Path) -> np.ndarray:
-    """A frame in colour, as cv2.imread reads it by default."""
-    image = cv2.imread(str(path))
-    if image is None:
-        raise FaceError(f"cannot read frame {path}: missing or not an image")
-    return image
-
-
-def find_face_box(frames: list[Path], upsample: int, video: str) -> tuple[FaceBox, int]:
+def find_face_box(
+    source: FrameSource, upsample: int, video: str, search_frames: int | None = None
+) -> tuple[FaceBox, int]:
     """The face box of the first frame that has a face, and that frame's index.
 
     The published scripts assume the first frame has one; we search forward with a warning
-    instead, and fail with the video's name when no frame has a face.
+    instead, at most `search_frames` frames (None: the whole video), and fail with the
+    video's name when none of them has a face, rather than scan a long faceless video.
     """
-    for index, path in enumerate(frames):
-        image = read_frame(path)
+    searched = 0
+    for index, image in enumerate(source.iter_frames()):
+        if search_frames is not None and index >= search_frames:
+            break
+        searched = index + 1
         rects = face_detector()(image, upsample)
         if len(rects) > 1:
-            log.warning("%s: %d faces in frame %s; using the largest", video, len(rects), path.name)
+            log.warning(
+                "%s: %d faces in %s; using the largest", video, len(rects), source.frame_name(index)
+            )
         box = largest_face(rects, *image.shape[:2])
         if box is not None:
             if index:
                 log.warning(
-                    "%s: no face in the first %d frame(s); box from %s", video, index, path.name
+                    "%s: no face in the first %d frame(s); box from %s",
+                    video,
+                    index,
+                    source.frame_name(index),
                 )
             return box, index
-    raise FaceError(f"{video}: the face detector found no face in any of its {len(frames)} frames")
+    limit = "" if search_frames is None else f" (face.search_seconds allows {search_frames})"
+    raise FaceError(
+        f"{video}: the face detector found no face in the first {searched} frames of "
+        f"{source.path}{limit}; SOFTNet needs one frontal face per video"
+    )
 
 
 def crop(image: np.ndarray, box: FaceBox, settings: CropSettings) -> np.ndarray:
@@ -148,10 +157,10 @@ def crop(image: np.ndarray, box: FaceBox, settings: CropSettings) -> np.ndarray:
     return cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE)
 
 
-def iter_crops(frames: list[Path], box: FaceBox, settings: CropSettings) -> Iterator[np.ndarray]:
+def iter_crops(source: FrameSource, box: FaceBox, settings: CropSettings) -> Iterator[np.ndarray]:
     """Crops of every frame with one box, one frame in memory at a time."""
-    for path in frames:
-        yield crop(read_frame(path), box, settings)
+    for image in source.iter_frames():
+        yield crop(image, box, settings)
 
 
 def crop_landmarks(crop_image: np.ndarray, upsample: int, model: Path) -> np.ndarray | None:
@@ -167,28 +176,34 @@ def whole_crop_landmarks(crop_image: np.ndarray, model: Path) -> np.ndarray:
 
 
 def write_face_cache(
-    frames: list[Path],
+    source: FrameSource,
     path: Path,
     video: str,
     settings: CropSettings,
     landmark_model: Path,
     provenance: dict[str, object],
+    search_frames: int | None = None,
 ) -> None:
     """Write a video's face cache: crops (T, size, size) uint8, box, landmarks (68, 2).
 
-    The file is shared by every k and expression type of the video.
+    The file is shared by every k and expression type of the video. The crops are appended as
+    they are decoded, since a video file's frame count is only known once it is read.
     """
-    box, box_frame = find_face_box(frames, settings.upsample, video)
+    box, box_frame = find_face_box(source, settings.upsample, video, search_frames)
     landmarks, landmark_frame, landmark_source = None, -1, "detector"
     with atomic_h5(path) as handle:
-        crops = frame_dataset(handle, "crops", (len(frames), settings.size, settings.size), "uint8")
-        for index, crop_image in enumerate(iter_crops(frames, box, settings)):
-            crops[index] = crop_image
+        crops = frame_dataset(handle, "crops", (0, settings.size, settings.size), "uint8")
+        count = 0
+        for count, crop_image in enumerate(iter_crops(source, box, settings), start=1):
+            if count > len(crops):
+                crops.resize(len(crops) + GROW_FRAMES, axis=0)
+            crops[count - 1] = crop_image
             if landmarks is None:
                 landmarks = crop_landmarks(crop_image, settings.upsample, landmark_model)
-                landmark_frame = index
-            if (index + 1) % 1000 == 0:
-                log.info("%s: %d/%d frames cropped", video, index + 1, len(frames))
+                landmark_frame = count - 1
+            if count % 1000 == 0:
+                log.info("%s: %d frames cropped", video, count)
+        crops.resize(count, axis=0)
         if landmarks is None:
             log.warning("%s: no face in any crop; landmarks fitted to the whole first crop", video)
             landmarks = whole_crop_landmarks(crops[0], landmark_model)
@@ -206,10 +221,10 @@ def write_face_cache(
                 "upsample": settings.upsample,
                 "landmark_model": Path(landmark_model).name,
             },
-            frame_count=len(frames),
-            first_frame=frames[0].name,
+            frame_count=count,
+            first_frame=source.frame_name(0),
             box_frame=box_frame,
             landmark_frame=landmark_frame,
             landmark_source=landmark_source,
         )
-    log.info("%s: %d crops, box %s from frame %d", video, len(frames), box, box_frame)
+    log.info("%s: %d crops, box %s from frame %d", video, count, box, box_frame)

@@ -147,6 +147,27 @@ def _read_layer(handle: h5py.File, name: str, path: Path) -> list[np.ndarray]:
     return [np.asarray(group[n], dtype=np.float32) for n in names]
 
 
+def load_models(files: list[Path]) -> list[keras.Model]:
+    """Models to average: the authors' HDF5 weight files, or final models saved here (.keras)."""
+    models = []
+    for path in map(Path, files):
+        if path.suffix == ".keras":
+            models.append(load_checkpoint(path))
+        else:
+            model = build_softnet()
+            load_published_weights(model, path)
+            models.append(model)
+    return models
+
+
+def ensemble_scores(models: list[keras.Model], rois: h5py.Dataset | np.ndarray) -> np.ndarray:
+    """The mean score of the models for every ROI stack (a single model: its own score)."""
+    total = np.zeros(len(rois), dtype=np.float64)
+    for model in models:
+        total += predict_scores(model, rois)
+    return (total / len(models)).astype(np.float32)
+
+
 def save_checkpoint(model: keras.Model, path: str | os.PathLike) -> None:
     """Save a trained model as .keras under a temporary name, renamed once complete."""
     path = Path(path)

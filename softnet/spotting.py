@@ -116,3 +116,45 @@ def read_scores(path: Path) -> tuple[str, str, np.ndarray]:
     """Subject, video and scores of a score-curve file (scores/<subject>/<video>.csv)."""
     path = Path(path)
     return path.parent.name, path.stem, pd.read_csv(path)["score"].to_numpy()
+
+
+INTERVAL_COLUMNS = ["subject", "video", "q", "score", "start0", "end0", "onset", "offset", "dummy"]
+
+
+def spot_videos(
+    curves: dict[tuple[str, str], np.ndarray],
+    ks: dict[tuple[str, str], int],
+    p: float,
+    dummy_when_empty: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Spot every (subject, video) curve with its own k: the intervals and each threshold."""
+    intervals, thresholds = [], []
+    for (subject, video), scores in curves.items():
+        result = spot(scores, ks[(subject, video)], p, dummy_when_empty)
+        intervals.append(one_based(result.peaks).assign(subject=subject, video=video))
+        thresholds.append(
+            {"subject": subject, "video": video, "k": result.k, "threshold": result.threshold}
+        )
+    table = pd.concat(intervals, ignore_index=True) if intervals else pd.DataFrame()
+    return table.reindex(columns=INTERVAL_COLUMNS), pd.DataFrame(thresholds)
+
+
+def in_seconds(intervals: pd.DataFrame, k: int, fps: float) -> pd.DataFrame:
+    """Spotted intervals of one video for people: 1-based frames and seconds, dummies dropped.
+
+    Frame n (1-based) is shown at time (n - 1) / fps. The peak frame is the middle of the
+    interval, the last frame of the window whose smoothed score peaked.
+    """
+    real = intervals[~intervals["dummy"].astype(bool)]
+    peak = real["onset"] + k
+    return pd.DataFrame(
+        {
+            "onset": real["onset"].astype(int),
+            "offset": real["offset"].astype(int),
+            "peak_frame": peak.astype(int),
+            "onset_s": ((real["onset"] - 1) / fps).round(3),
+            "offset_s": ((real["offset"] - 1) / fps).round(3),
+            "peak_s": ((peak - 1) / fps).round(3),
+            "score": real["score"].round(6),
+        }
+    ).reset_index(drop=True)

@@ -20,6 +20,8 @@ import pandas as pd
 import tensorflow as tf
 from skimage.util import random_noise
 
+from softnet.applied import RELEASE_FOLDERS, published_weights_dir
+from softnet.datasets import layout_kind
 from softnet.labels import fold_subjects, pseudo_labels, used_events
 from softnet.model import as_streams, build_softnet, load_published_weights, normalise
 
@@ -172,8 +174,12 @@ def train_fold(
 
 def published_weights(folder: Path, kind: str, expression_type: str, fold: int) -> Path:
     """The authors' weight file of a fold: SOFTNet_Weights/<release>/<type>-expression/s<fold>."""
-    release = {"casme2": "CASME_sq", "demo": "CASME_sq", "sammlv": "SAMMLV"}[kind]
-    path = Path(folder) / release / f"{expression_type}-expression" / f"s{fold}.hdf5"
+    if layout_kind(kind) not in RELEASE_FOLDERS:
+        raise ValueError(
+            f"training.pretrained: the published weights are folds of CAS(ME)^2 and SAMM-LV; a "
+            f"{kind} dataset has other subjects: train it, or apply the published ensemble"
+        )
+    path = published_weights_dir(folder, layout_kind(kind), expression_type) / f"s{fold}.hdf5"
     if not path.is_file():
         raise FileNotFoundError(
             f"published weight file {path} not found; training.pretrained must hold "
@@ -202,13 +208,36 @@ def fit_subject(
         model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
         load_published_weights(model, path)
         return model, pd.DataFrame(columns=["epoch", "loss", "mae", "samples"])
-    labels = []
-    for path in roi_files:
-        path = Path(path)
-        mine = used[(used["subject"] == path.parent.name) & (used["video"] == path.stem)]
-        with h5py.File(path, "r") as handle:
-            labels.append(pseudo_labels(handle["roi"].shape[0], k, mine))
     log.info("fold %d (%s): training on %d videos", fold, subject, len(roi_files))
+    labels = video_labels(roi_files, used, k)
     return train_fold(
         roi_files, labels, expression_type, params, fold_seed=params.seed * 1000 + fold
     )
+
+
+def video_labels(roi_files: list[Path], used: pd.DataFrame, k: int) -> list[np.ndarray]:
+    """Pseudo-labels of every feature frame of each ROI file (roi/k<k>/<subject>/<video>.h5)."""
+    labels = []
+    for path in map(Path, roi_files):
+        mine = used[(used["subject"] == path.parent.name) & (used["video"] == path.stem)]
+        with h5py.File(path, "r") as handle:
+            labels.append(pseudo_labels(handle["roi"].shape[0], k, mine))
+    return labels
+
+
+def fit_final(
+    roi_files: list[Path],
+    events: pd.DataFrame,
+    kind: str,
+    expression_type: str,
+    k: int,
+    params: TrainingParams,
+):
+    """The final model of a dataset and type: trained like a fold, on every labelled subject.
+
+    It draws its samples as a fold 0 would (seed * 1000), so it is as reproducible as the folds.
+    """
+    used = used_events(events, kind, expression_type)
+    log.info("final model: training on %d videos of every labelled subject", len(roi_files))
+    labels = video_labels(roi_files, used, k)
+    return train_fold(roi_files, labels, expression_type, params, fold_seed=params.seed * 1000)

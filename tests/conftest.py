@@ -22,3 +22,13 @@ def demo_run(repo, tmp_path_factory) -> Path:
     result = snakemake(repo, workdir, "all")
     assert result.returncode == 0, result.stderr[-4000:]
     return workdir
+
+
+@pytest.fixture(scope="session")
+def published_weights() -> Path:
+    """The published weight fixtures; tests that need them skip, saying where, without them."""
+    from workflow_runs import WEIGHTS
+
+    if not WEIGHTS.is_dir():
+        pytest.skip(f"published SOFTNet weight fixtures not found at {WEIGHTS}")
+    return WEIGHTS

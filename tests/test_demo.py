@@ -20,8 +20,8 @@ from softnet.face import (
     face_detector,
     find_face_box,
     largest_face,
-    read_frame,
 )
+from softnet.videos import FrameFolder, read_frame
 
 FRAMES = 60
 FRAME_SIZE = (320, 240)
@@ -180,7 +180,7 @@ def test_planted_motion_is_on_brows_and_mouth(demo: tuple[Path, pd.DataFrame]) -
     yy, xx = np.mgrid[:128, :128]
     for video in _video_dirs(root):
         frames = sorted(video.glob("img*.jpg"))
-        box, _ = find_face_box(frames, 1, video.name)
+        box, _ = find_face_box(FrameFolder(tuple(frames)), 1, video.name)
         crops = [crop(read_frame(path), box, settings).astype(np.float32) for path in frames]
         landmarks = crop_landmarks(crops[0].astype(np.uint8), 1, default_landmark_model())
         moving = landmarks[list(range(17, 27)) + list(range(48, 68))]

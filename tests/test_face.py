@@ -19,6 +19,7 @@ from softnet.face import (
     largest_face,
     write_face_cache,
 )
+from softnet.videos import FrameFolder, VideoError
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +30,14 @@ def face_frame():
 
 
 def write_frames(folder, images):
+    """The images as a CAS(ME)^2-style frame folder."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for number, image in enumerate(images, start=1):
         path = folder / f"img{number:03d}.jpg"
         cv2.imwrite(str(path), image)
         paths.append(path)
-    return paths
+    return FrameFolder(tuple(paths))
 
 
 def test_largest_face_wins_and_is_clamped_to_the_frame():
@@ -76,9 +78,17 @@ def test_face_box_searches_forward_with_a_warning(tmp_path, face_frame, caplog):
 def test_video_without_a_face_is_an_error_naming_it(tmp_path, face_frame):
     frames = write_frames(tmp_path / "v", [np.full_like(face_frame, 128)] * 2)
     with pytest.raises(
-        FaceError, match="s01/v: the face detector found no face in any of its 2 frames"
+        FaceError, match="s01/v: the face detector found no face in the first 2 frames of .*v"
     ):
         find_face_box(frames, upsample=1, video="s01/v")
+
+
+def test_the_face_search_gives_up_after_its_bound(tmp_path, face_frame):
+    blank = np.full_like(face_frame, 128)
+    frames = write_frames(tmp_path / "v", [blank, blank, blank, face_frame])
+    with pytest.raises(FaceError, match="first 3 frames .*face.search_seconds allows 3"):
+        find_face_box(frames, upsample=1, video="s01/v", search_frames=3)
+    assert find_face_box(frames, upsample=1, video="s01/v", search_frames=4)[1] == 3
 
 
 def test_face_cache_holds_crops_box_and_landmarks(tmp_path, face_frame):
@@ -100,8 +110,8 @@ def test_face_cache_holds_crops_box_and_landmarks(tmp_path, face_frame):
 
 def test_failed_face_job_leaves_no_file(tmp_path, face_frame):
     frames = write_frames(tmp_path / "v", [face_frame])
-    frames.append(tmp_path / "v" / "img002.jpg")  # listed but missing
+    frames = FrameFolder((*frames.frames, tmp_path / "v" / "img002.jpg"))  # listed but missing
     out = tmp_path / "v.h5"
-    with pytest.raises(FaceError, match="cannot read frame .*img002.jpg"):
+    with pytest.raises(VideoError, match="cannot read frame .*img002.jpg"):
         write_face_cache(frames, out, "s01/v", CropSettings(), default_landmark_model(), {})
     assert list(tmp_path.glob("v.h5*")) == []

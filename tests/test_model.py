@@ -20,7 +20,6 @@ from softnet.model import (
     save_checkpoint,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "softnet_weights"
 FOLDS = ("s1", "s2", "s3")
 
 
@@ -30,10 +29,8 @@ def model() -> keras.Model:
 
 
 @pytest.fixture(scope="module")
-def fixtures() -> Path:
-    if not FIXTURES.is_dir():
-        pytest.skip(f"published SOFTNet weight fixtures not found at {FIXTURES}")
-    return FIXTURES
+def fixtures(published_weights: Path) -> Path:
+    return published_weights
 
 
 def test_layer_shapes_and_names(model: keras.Model) -> None:

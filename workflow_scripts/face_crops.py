@@ -1,17 +1,23 @@
-"""Stage 1: the face crops, face box and landmarks of one video."""
+"""Stage 1: the face crops, face box and landmarks of one video (frame folder or video file)."""
 
+import math
 from pathlib import Path
 
-from softnet.datasets import list_frames
+from softnet.datasets import open_source
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
 from softnet.runlog import log_to
+from softnet.videos import VideoFile
 
 log_to(snakemake.log[0])
 face = dict(snakemake.params.face)
 model = face.pop("landmark_model", None) or default_landmark_model()
+search_seconds = face.pop("search_seconds")
+source = open_source(snakemake.params.kind, Path(snakemake.input.source))
+# The face search is bounded in seconds of video: the configured fps, else the file's own.
+fps = snakemake.params.fps or (isinstance(source, VideoFile) and source.fps()) or 30.0
 wildcards = snakemake.wildcards
 write_face_cache(
-    list_frames(snakemake.params.kind, Path(snakemake.input.frames)),
+    source,
     Path(snakemake.output[0]),
     video=f"{wildcards.subject}/{wildcards.video}",
     settings=CropSettings(**face),
@@ -20,6 +26,7 @@ write_face_cache(
         "dataset": wildcards.dataset,
         "subject": wildcards.subject,
         "video": wildcards.video,
-        "frames_dir": snakemake.input.frames,
+        "source": snakemake.input.source,
     },
+    search_frames=math.ceil(search_seconds * fps),
 )

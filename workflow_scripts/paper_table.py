@@ -15,4 +15,6 @@ for path in snakemake.input.metrics:
         if isinstance(counts, dict):  # a scope that was not computed holds a note instead
             per_type = per_scope.setdefault(scope, {})
             per_type[metrics["type"]] = Counts(*(counts[c] for c in ("TP", "FP", "FN")))
-paper_table(per_scope, snakemake.params.kind).to_csv(snakemake.output[0], index=False)
+paper_table(per_scope, snakemake.params.kind, snakemake.params.model).to_csv(
+    snakemake.output[0], index=False
+)

@@ -1,0 +1,137 @@
+"""Models applied to videos they were not trained on: own recordings, cross-dataset tests.
+
+A model is named by a reference: `published-casme2` or `published-sammlv` (the authors'
+weight files of that release, used as an ensemble: the mean score of all its fold models),
+or the name of a configured dataset (its final model, trained here on all its labelled
+subjects). SOFTNet's k is counted in frames of the training videos, so a video at another
+frame rate gets k scaled by the ratio of the frame rates.
+
+Light on purpose (no TensorFlow): the workflow's rules import it to plan jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from softnet.datasets import FPS, natural_key
+from softnet.labels import videos_in_scope
+
+log = logging.getLogger(__name__)
+
+PUBLISHED_PREFIX = "published-"
+#: Folder of each release's weight files inside the authors' SOFTNet_Weights folder.
+RELEASE_FOLDERS = {"casme2": "CASME_sq", "sammlv": "SAMMLV"}
+#: k of the releases' own annotations (spec section 2), in frames at the releases' fps: the
+#: k the published weights were trained with.
+PUBLISHED_K = {"casme2": {"micro": 6, "macro": 18}, "sammlv": {"micro": 37, "macro": 174}}
+PUBLISHED_MODELS = tuple(PUBLISHED_PREFIX + release for release in PUBLISHED_K)
+
+
+@dataclass(frozen=True)
+class ModelTiming:
+    """The k a model was trained with and the frame rate of its training videos."""
+
+    k: int
+    fps: float
+
+
+def published_release(model: str) -> str | None:
+    """`casme2` for `published-casme2`; None for a dataset's final model."""
+    return model.removeprefix(PUBLISHED_PREFIX) if model in PUBLISHED_MODELS else None
+
+
+def published_timing(release: str, expression_type: str) -> ModelTiming:
+    return ModelTiming(PUBLISHED_K[release][expression_type], FPS[release])
+
+
+def dataset_timing(videos: pd.DataFrame, used: pd.DataFrame, k: int) -> ModelTiming:
+    """A dataset's final model: its k, at the median frame rate of its labelled videos."""
+    labelled = videos_in_scope(videos, used, "labelled")
+    return ModelTiming(k, float(labelled["fps"].median()))
+
+
+def scaled_k(timing: ModelTiming, fps: float) -> int:
+    """k in frames of a video at `fps`: the model's k times the ratio of frame rates, >= 1.
+
+    A CAS(ME)^2 micro model (k = 6 at 30 fps) gets k = 12 on a 60 fps video.
+    """
+    return max(1, round(timing.k * fps / timing.fps))
+
+
+def video_ks(
+    videos: pd.DataFrame, timing: ModelTiming, override: int | None, what: str
+) -> pd.DataFrame:
+    """Each video's k for one model: scaled from the model's, or the configured override.
+
+    A video with no more than k frames has no flow pair; it is an error naming the video.
+    """
+    ks = videos[["subject", "video", "source", "fps", "frame_count"]].copy()
+    ks["k"] = [override or scaled_k(timing, float(fps)) for fps in ks["fps"]]
+    short = ks[ks["frame_count"] <= ks["k"]]
+    if len(short):
+        row = short.iloc[0]
+        raise ValueError(
+            f"{row['source']}: {row['frame_count']} frames are too few for {what} (k = "
+            f"{row['k']} at {row['fps']:g} fps needs at least k + 1); remove the video or "
+            "set a smaller k"
+        )
+    return ks
+
+
+class WeightsFolderError(FileNotFoundError):
+    """The authors' weights folder is missing or lacks the files a model needs."""
+
+
+def published_weights_dir(folder: str | Path, release: str, expression_type: str) -> Path:
+    """SOFTNet_Weights/<CASME_sq|SAMMLV>/<type>-expression, as the authors released it."""
+    if not Path(folder).is_dir():
+        raise WeightsFolderError(
+            f"published weights folder {folder} does not exist; download the authors' "
+            "SOFTNet_Weights folder and point published_weights (or training.pretrained) at it"
+        )
+    return Path(folder) / RELEASE_FOLDERS[release] / f"{expression_type}-expression"
+
+
+def published_weight_files(folder: str | Path, release: str, expression_type: str) -> list[Path]:
+    """All fold files s1.hdf5, s2.hdf5 ... of a release and type, in fold order."""
+    directory = published_weights_dir(folder, release, expression_type)
+    files = sorted(directory.glob("s*.hdf5"), key=lambda p: natural_key(p.name))
+    if not files:
+        raise WeightsFolderError(
+            f"no weight files s<fold>.hdf5 in {directory}; the published_weights folder must "
+            "hold the authors' SOFTNet_Weights layout <CASME_sq|SAMMLV>/<type>-expression/"
+        )
+    return files
+
+
+def model_card(
+    dataset: str,
+    kind: str,
+    expression_type: str,
+    timing: ModelTiming,
+    subjects: list[str],
+    training: dict[str, object],
+    history: pd.DataFrame,
+    loso: dict[str, object] | None,
+    version: str,
+) -> dict[str, object]:
+    """What a final model is, for whoever applies it later (written as final.json)."""
+    return {
+        "model": "final",
+        "dataset": dataset,
+        "kind": kind,
+        "type": expression_type,
+        "k": timing.k,
+        "fps": timing.fps,
+        "subjects": subjects,
+        "training": training,
+        "samples": int(history["samples"].iloc[-1]) if len(history) else 0,
+        "final_loss": float(history["loss"].iloc[-1]) if len(history) else None,
+        "softnet_version": version,
+        "loso": loso
+        or "not computed: run `all` for this dataset, then `final_models` again to record it",
+    }

@@ -1,0 +1,45 @@
+"""Score every video of a set with an applied model (one TensorFlow start for all of them)."""
+
+import logging
+from pathlib import Path
+
+import h5py
+import pandas as pd
+
+from softnet.applied import scaled_k
+from softnet.datasets import load_videos
+from softnet.model import ensemble_scores, load_models
+from softnet.runlog import log_to
+
+log_to(snakemake.log[0])
+log = logging.getLogger("softnet")
+weights = [p for p in snakemake.input.model if not p.endswith(".json")]
+models = load_models([Path(p) for p in weights])
+log.info("%s: %d model(s) from %s", snakemake.wildcards.model, len(models), Path(weights[0]).parent)
+timing = snakemake.params.timing
+fps = load_videos(snakemake.input.videos).set_index(["subject", "video"])["fps"]
+out = Path(snakemake.output.scores)
+rows = []
+for path in snakemake.input.rois:
+    with h5py.File(path, "r") as handle:
+        subject, video, k = handle.attrs["subject"], handle.attrs["video"], int(handle.attrs["k"])
+        scores = ensemble_scores(models, handle["roi"])
+    target = out / subject / f"{video}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(
+        {"feature_frame": range(len(scores)), "frame": range(1, len(scores) + 1), "score": scores}
+    ).to_csv(target, index=False)
+    rate = float(fps[(subject, video)])
+    rows.append(
+        {
+            "subject": subject,
+            "video": video,
+            "fps": rate,
+            "k": k,
+            "k_scaled": scaled_k(timing, rate),
+            "model_k": timing.k,
+            "model_fps": timing.fps,
+        }
+    )
+    log.info("%s/%s: %d feature frames scored (k = %d)", subject, video, len(scores), k)
+pd.DataFrame(rows).to_csv(snakemake.output.k, index=False)
