@@ -285,13 +285,13 @@ def weights_folder():
 
 
 def model_files(wildcards):
-    """The weight files of an applied model: a published ensemble, or a final model and card."""
+    """The weight files of an applied model: a published ensemble, or a final model.
+
+    Not the final model's card: its LOSO F1 changes with p, which must not rescore videos.
+    """
     release = applied.published_release(wildcards.model)
     if release is None:
-        return [
-            final_model(wildcards.model, wildcards.type),
-            f"results/{wildcards.model}/{wildcards.type}/models/final.json",
-        ]
+        return [final_model(wildcards.model, wildcards.type)]
     if not weights_folder():
         raise ValueError(
             f"model {wildcards.model} needs the authors' weights: download their "

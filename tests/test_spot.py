@@ -130,8 +130,10 @@ def test_the_final_model_finds_the_planted_events(spotted):
             assert best >= least, (source, event, intervals)
 
 
-def test_final_models_carry_a_model_card(spotted):
+def test_final_models_carry_a_model_card(repo, spotted):
     workdir = spotted[0]
+    result = snakemake(repo, workdir, "final_models")
+    assert result.returncode == 0, result.stderr[-2000:]
     for kind in ("micro", "macro"):
         card = json.loads(
             (workdir / "results" / "demo" / kind / "models" / "final.json").read_text()
@@ -171,7 +173,8 @@ def test_a_missing_weights_folder_stops_spot_naming_it(repo, tmp_path):
     config = {**TINY, "spot": {"inputs": [str(clip)]}, "published_weights": str(tmp_path / "W")}
     result = run_with(repo, tmp_path, "spot.yaml", config, "-n", "spot")
     assert result.returncode != 0
-    assert f"published weights folder {tmp_path / 'W'} does not exist" in result.stderr
+    message = f"published weights folder {tmp_path / 'W'} does not exist"
+    assert message in result.stdout + result.stderr
     assert not (tmp_path / "results" / "spot" / "applied").exists()
 
 

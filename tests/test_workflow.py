@@ -89,7 +89,7 @@ def test_a_complete_run_plans_nothing(repo, demo_run):
 
 
 DOWNSTREAM_OF_ROI = {"train_fold", "score_video", "spot_intervals", "evaluate", "paper_table"}
-REPORTS = {"plot_score_curves", "plot_p_sweep", "plot_training_loss", "all"}
+REPORTS = {"plot_score_curves", "plot_p_sweep", "plot_training_loss", "plot_timelines", "all"}
 
 
 def plan_after(repo: Path, workdir: Path, change: dict) -> dict[str, int]:
@@ -121,7 +121,14 @@ def test_a_feature_parameter_change_reruns_its_stage_and_what_follows(
 
 def test_changing_p_plans_only_spotting_evaluation_and_reports(repo, demo_run):
     plan = plan_after(repo, demo_run, {"spotting": {"p": 0.4}})
-    expected = {"spot_intervals", "evaluate", "paper_table", "plot_score_curves", "all"}
+    expected = {
+        "spot_intervals",
+        "evaluate",
+        "paper_table",
+        "plot_score_curves",
+        "plot_timelines",
+        "all",
+    }
     assert set(plan) == expected
     assert plan["spot_intervals"] == plan["evaluate"] == 2  # one per expression type
 

@@ -13,7 +13,7 @@ from softnet.runlog import log_to
 
 log_to(snakemake.log[0])
 log = logging.getLogger("softnet")
-weights = [p for p in snakemake.input.model if not p.endswith(".json")]
+weights = list(snakemake.input.model)
 models = load_models([Path(p) for p in weights])
 log.info("%s: %d model(s) from %s", snakemake.wildcards.model, len(models), Path(weights[0]).parent)
 timing = snakemake.params.timing
