@@ -39,6 +39,8 @@ class TrainingParams:
     seed: int = 1
     downsample: bool = True
     augment_micro: bool = True
+    #: The published training shuffles once: Keras ignores `shuffle` for their generator.
+    shuffle_each_epoch: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,12 @@ def draw_samples(
 
 
 def augment(sample: np.ndarray, augmentation: str, noise_seed: int) -> np.ndarray:
-    """One normalised (42, 42, 3) frame altered as the published micro augmentation does."""
+    """One normalised (42, 42, 3) frame altered as the published micro augmentation does.
+
+    The published generator normalises the training frames in place as it passes them, so
+    from their second fold on the augmentations see normalised frames, as here (their first
+    fold alone adds the noise to raw flow values). The result must be normalised again.
+    """
     if augmentation == "flip":
         return sample[:, ::-1].copy()
     if augmentation == "blur":
@@ -85,7 +92,8 @@ def augment(sample: np.ndarray, augmentation: str, noise_seed: int) -> np.ndarra
 
 
 class ROIBatches:
-    """Batches of (streams, labels) read from ROI files, reshuffled after every epoch."""
+    """Batches of (streams, labels) read from ROI files, in the samples' order until
+    `reshuffle` draws a new one."""
 
     def __init__(self, files: list[Path], samples: list[Sample], batch_size: int, seed: int):
         self.files, self.samples, self.batch_size = files, samples, batch_size
@@ -103,11 +111,12 @@ class ROIBatches:
         return as_streams(frames), labels
 
     def _frame(self, index: int) -> np.ndarray:
+        """A sample as the network sees it: normalised, augmented, normalised again."""
         sample = self.samples[index]
         if sample.video not in self.handles:
             self.handles[sample.video] = h5py.File(self.files[sample.video], "r")
-        roi = self.handles[sample.video]["roi"][sample.frame]
-        return augment(normalise(roi[None])[0], sample.augmentation, noise_seed=index)
+        roi = normalise(self.handles[sample.video]["roi"][sample.frame][None])[0]
+        return normalise(augment(roi, sample.augmentation, noise_seed=index)[None])[0]
 
     def reshuffle(self) -> None:
         self.rng.shuffle(self.order)
@@ -149,7 +158,10 @@ def train_fold(
     history = []
     try:
         for epoch in range(1, params.epochs + 1):
-            batches.reshuffle()
+            # The samples are drawn in shuffled order; the published training keeps that order
+            # in every epoch, as Keras ignores `shuffle` for their generator.
+            if params.shuffle_each_epoch and epoch > 1:
+                batches.reshuffle()
             losses, errors = [], []
             for index in range(len(batches)):
                 streams, target = batches.batch(index)
