@@ -125,6 +125,22 @@ def training_rois(wildcards):
     ]
 
 
+def scoring_models(name, expression_type):
+    """Subject -> model name for every subject whose videos the dataset's scope scores."""
+    entry = DATASETS[name]
+    videos, events, _ = dataset_index(name)
+    used = labels.used_events(events, entry["kind"], expression_type)
+    folds = labels.fold_subjects(videos, used)
+    _, scored = videos_for_type(name, expression_type)
+    return {s: labels.model_name(s, folds) for s in scored["subject"]}
+
+
+def video_model(wildcards):
+    """The model of the video's subject: its own fold, or the unlabelled subjects' model."""
+    model = scoring_models(wildcards.dataset, wildcards.type)[wildcards.subject]
+    return f"results/{wildcards.dataset}/{wildcards.type}/models/{model}.keras"
+
+
 def video_roi(wildcards):
     k = dataset_index(wildcards.dataset)[2][wildcards.type]["k"]
     return roi_file(wildcards.dataset, k, wildcards.subject, wildcards.video)
@@ -140,12 +156,11 @@ def score_curves(wildcards):
 
 
 def training_histories(wildcards):
-    entry = DATASETS[wildcards.dataset]
-    videos, events, _ = dataset_index(wildcards.dataset)
-    used = labels.used_events(events, entry["kind"], wildcards.type)
+    """Histories of the models that score the scope's videos, in the order of their subjects."""
+    models = scoring_models(wildcards.dataset, wildcards.type).values()
     return [
-        f"results/{wildcards.dataset}/{wildcards.type}/models/{s}.history.csv"
-        for s in labels.fold_subjects(videos, used)
+        f"results/{wildcards.dataset}/{wildcards.type}/models/{m}.history.csv"
+        for m in dict.fromkeys(models)
     ]
 
 

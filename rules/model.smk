@@ -30,7 +30,7 @@ rule train_fold:
 
 rule score_video:
     input:
-        model="results/{dataset}/{type}/models/{subject}.keras",
+        model=video_model,
         roi=video_roi,
         code=package_files("model"),
     output:

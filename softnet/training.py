@@ -20,7 +20,7 @@ import pandas as pd
 import tensorflow as tf
 from skimage.util import random_noise
 
-from softnet.labels import fold_subjects, pseudo_labels, used_events
+from softnet.labels import fold_number, fold_subjects, pseudo_labels, used_events
 from softnet.model import as_streams, build_softnet, load_published_weights, normalise
 
 log = logging.getLogger(__name__)
@@ -205,11 +205,16 @@ def fit_subject(
     params: TrainingParams,
     pretrained: Path | None = None,
 ):
-    """The model of one held-out subject: trained on `roi_files` or the published weights."""
+    """The model of one held-out subject: trained on `roi_files` or the published weights.
+
+    `subject` may be the unlabelled subjects' model (fold 0), trained on every labelled
+    subject's videos; with published weights it takes fold 1's file, as every published
+    fold was trained without those subjects and one fixed choice keeps runs comparable.
+    """
     used = used_events(events, kind, expression_type)
-    fold = fold_subjects(videos, used).index(subject) + 1
+    fold = fold_number(subject, fold_subjects(videos, used))
     if pretrained is not None:
-        path = published_weights(pretrained, kind, expression_type, fold)
+        path = published_weights(pretrained, kind, expression_type, max(fold, 1))
         log.info("fold %d (%s): published weights %s instead of training", fold, subject, path)
         model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
         load_published_weights(model, path)

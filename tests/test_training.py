@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from softnet import training
-from softnet.labels import fold_subjects
+from softnet.labels import UNLABELLED_MODEL, fold_number, fold_subjects, model_name
 from softnet.model import predict_scores
 from softnet.training import (
     AUGMENTATIONS,
@@ -170,6 +170,14 @@ def test_fold_order_is_the_natural_order_of_taking_part_subjects():
     assert fold_subjects(videos, used) == ["s9", "s15", "s40"]
 
 
+def test_subjects_outside_the_folds_share_the_unlabelled_model_fold_0():
+    folds = ["s15", "s16"]
+    assert [model_name(s, folds) for s in ("s15", "s16", "s19")] == ["s15", "s16", UNLABELLED_MODEL]
+    assert [fold_number(m, folds) for m in ("s15", "s16", UNLABELLED_MODEL)] == [1, 2, 0]
+    with pytest.raises(ValueError, match=r"'s19' has no labelled video.*_unlabelled model"):
+        fold_number("s19", folds)
+
+
 def test_a_missing_published_weight_file_names_the_expected_layout(tmp_path):
     with pytest.raises(FileNotFoundError, match="SAMMLV/macro-expression/s4.hdf5 not found"):
         published_weights(tmp_path, "sammlv", "macro", 4)
@@ -194,3 +202,9 @@ def test_pretrained_folds_load_the_authors_file_of_their_fold(tmp_path):
         assert np.allclose(scores, expected[f"s{fold}.hdf5"], atol=1e-4)
         # our own scoring path normalises first: the fixture inputs are already in [0, 1]
         assert np.allclose(predict_scores(model, inputs), scores, atol=1e-4)
+    # A subject without a labelled video of the type is scored with fold 1's weights.
+    model, _ = fit_subject(
+        [], videos, events, "casme2", "micro", UNLABELLED_MODEL, 6, TrainingParams(), FIXTURES
+    )
+    scores = model([inputs[..., c : c + 1] for c in range(3)]).numpy().ravel()
+    assert np.allclose(scores, expected["s1.hdf5"], atol=1e-4)
