@@ -112,7 +112,8 @@ def roi_file(name, k, subject, video):
 
 
 def training_rois(wildcards):
-    """ROI files of the labelled videos of every subject but the held-out one."""
+    """ROI files of the labelled videos of every subject but the held-out one (all of them
+    for the model of the subjects without a labelled video)."""
     entry = DATASETS[wildcards.dataset]
     videos, events, summary = dataset_index(wildcards.dataset)
     used = labels.used_events(events, entry["kind"], wildcards.type)
