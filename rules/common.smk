@@ -171,7 +171,8 @@ def roi_file(name, k, subject, video):
 
 
 def training_rois(wildcards):
-    """ROI files of the labelled videos of every subject but the held-out one."""
+    """ROI files of the labelled videos of every subject but the held-out one (all of them
+    for the model of the subjects without a labelled video)."""
     entry = DATASETS[wildcards.dataset]
     videos, events, summary = dataset_index(wildcards.dataset)
     used = labels.used_events(events, entry["kind"], wildcards.type)
@@ -182,6 +183,22 @@ def training_rois(wildcards):
         for v in labelled.itertuples()
         if v.subject != wildcards.subject
     ]
+
+
+def scoring_models(name, expression_type):
+    """Subject -> model name for every subject whose videos the dataset's scope scores."""
+    entry = DATASETS[name]
+    videos, events, _ = dataset_index(name)
+    used = labels.used_events(events, entry["kind"], expression_type)
+    folds = labels.fold_subjects(videos, used)
+    _, scored = videos_for_type(name, expression_type)
+    return {s: labels.model_name(s, folds) for s in scored["subject"]}
+
+
+def video_model(wildcards):
+    """The model of the video's subject: its own fold, or the final model."""
+    model = scoring_models(wildcards.dataset, wildcards.type)[wildcards.subject]
+    return f"results/{wildcards.dataset}/{wildcards.type}/models/{model}.keras"
 
 
 def video_roi(wildcards):
@@ -199,12 +216,11 @@ def score_curves(wildcards):
 
 
 def training_histories(wildcards):
-    entry = DATASETS[wildcards.dataset]
-    videos, events, _ = dataset_index(wildcards.dataset)
-    used = labels.used_events(events, entry["kind"], wildcards.type)
+    """Histories of the models that score the scope's videos, in the order of their subjects."""
+    models = scoring_models(wildcards.dataset, wildcards.type).values()
     return [
-        f"results/{wildcards.dataset}/{wildcards.type}/models/{s}.history.csv"
-        for s in labels.fold_subjects(videos, used)
+        f"results/{wildcards.dataset}/{wildcards.type}/models/{m}.history.csv"
+        for m in dict.fromkeys(models)
     ]
 
 
@@ -247,18 +263,6 @@ def all_roi_stacks(wildcards):
 
 def final_model(name, expression_type):
     return f"results/{name}/{expression_type}/models/final.keras"
-
-
-def final_training_rois(wildcards):
-    """ROI files of every labelled video of the dataset: the final model sees all subjects."""
-    entry = DATASETS[wildcards.dataset]
-    videos, events, summary = dataset_index(wildcards.dataset)
-    used = labels.used_events(events, entry["kind"], wildcards.type)
-    k = summary[wildcards.type]["k"]
-    return [
-        roi_file(wildcards.dataset, k, v.subject, v.video)
-        for v in labels.videos_in_scope(videos, used, "labelled").itertuples()
-    ]
 
 
 def loso_metrics(wildcards):

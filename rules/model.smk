@@ -30,7 +30,7 @@ rule train_fold:
 
 rule score_video:
     input:
-        model="results/{dataset}/{type}/models/{subject}.keras",
+        model=video_model,
         roi=video_roi,
         code=package_files("model"),
     output:
@@ -46,42 +46,6 @@ rule score_video:
         runtime=30,
     script:
         "../workflow_scripts/score_video.py"
-
-
-# final.keras would also match train_fold's {subject}.keras.
-ruleorder: train_final > train_fold
-
-
-rule train_final:
-    input:
-        rois=final_training_rois,
-        videos="results/{dataset}/index/videos.csv",
-        events="results/{dataset}/index/events.csv",
-        summary="results/{dataset}/index/summary.json",
-        code=package_files("datasets", "labels", "model", "training"),
-    output:
-        model="results/{dataset}/{type}/models/final.keras",
-        history="results/{dataset}/{type}/models/final.history.csv",
-    log:
-        "logs/{dataset}/{type}/train_final.log",
-    benchmark:
-        "benchmarks/{dataset}/{type}/train_final.tsv"
-    conda:
-        "../envs/softnet.yaml"
-    threads: config["training"]["threads"]
-    resources:
-        mem_mb=4000,
-        runtime=240,
-        gpu=config["training"]["gpus"],
-    params:
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
-        training={
-            k: v
-            for k, v in config["training"].items()
-            if k not in ("threads", "gpus", "pretrained")
-        },
-    script:
-        "../workflow_scripts/train_final.py"
 
 
 rule model_card:
@@ -101,9 +65,7 @@ rule model_card:
     params:
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
         training={
-            k: v
-            for k, v in config["training"].items()
-            if k not in ("threads", "gpus", "pretrained")
+            k: v for k, v in config["training"].items() if k not in ("threads", "gpus")
         },
     script:
         "../workflow_scripts/model_card.py"

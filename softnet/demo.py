@@ -141,16 +141,19 @@ def _source() -> np.ndarray:
     return cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR)
 
 
-def _plan_events(rng: np.random.Generator, frames: int) -> list[_Event]:
-    """Place 1-2 macro and 1-2 micro events with neutral gaps, shrinking the plan to fit."""
+def _plan_events(rng: np.random.Generator, frames: int, micro: bool = True) -> list[_Event]:
+    """Place 1-2 macro and 1-2 micro events (or macro only) with neutral gaps, shrinking the
+    plan to fit."""
     types = ["macro"] * int(rng.integers(1, 3)) + ["micro"] * int(rng.integers(1, 3))
     rng.shuffle(types)
+    if not micro:
+        types = [t for t in types if t == "macro"]
     durations = [int(rng.integers(DURATION[t][0], DURATION[t][1] + 1)) for t in types]
 
     def needed(gap: int) -> int:
         return sum(d + 1 for d in durations) + gap * (len(types) + 1)
 
-    while needed(NOMINAL_GAP) > frames and len(types) > 2:  # drop second events first
+    while needed(NOMINAL_GAP) > frames and len(types) > len(set(types)):  # drop second events
         drop = next(i for i in range(len(types)) if types.count(types[i]) > 1)
         del types[drop], durations[drop]
     if needed(NOMINAL_GAP) > frames:
@@ -372,14 +375,21 @@ def make_demo(
     frames: int = 200,
     seed: int = 0,
     frame_size: tuple[int, int] = (320, 240),
+    without_micro: int = 0,
 ) -> pd.DataFrame:
     """Write a synthetic CAS(ME)^2 release (`root` is the CASME_sq folder); return its ground truth.
 
-    One video per subject under rawpic/, the annotation workbook beside it. The returned table has
-    columns subject, video, type ('micro' | 'macro'), onset, apex, offset (1-based frames).
+    One video per subject under rawpic/, the annotation workbook beside it. The last
+    `without_micro` subjects get macro-expressions only, as several CAS(ME)^2 subjects have no
+    micro-expression. The returned table has columns subject, video, type ('micro' |
+    'macro'), onset, apex, offset (1-based frames).
     """
     if not 1 <= subjects <= len(SUBJECT_NUMBERS):
         raise ValueError(f"subjects must be in 1..{len(SUBJECT_NUMBERS)}")
+    if not 0 <= without_micro < subjects:
+        raise ValueError(
+            f"without_micro must be in 0..{subjects - 1}: a subject needs micro events"
+        )
     root = Path(root)
     truth, code_rows = [], []
     for index in range(subjects):
@@ -387,7 +397,7 @@ def make_demo(
         number = SUBJECT_NUMBERS[index]
         code, name, suffix = STIMULI[index % len(STIMULI)]
         video = f"{number}_{code}{suffix}"
-        events = _plan_events(rng, frames)
+        events = _plan_events(rng, frames, micro=index < subjects - without_micro)
         blinks = _plan_blinks(rng, events, frames)
         _write_video(
             root / "rawpic" / f"s{number}" / video,

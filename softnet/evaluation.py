@@ -83,16 +83,17 @@ def match_video(
 ) -> tuple[list[Match], Counts]:
     """Match one video's spotted intervals, in the order given, against its events.
 
-    Each interval considers only its best-IoU event (ties: the first in the given order). It
-    is a TP when that IoU is >= 0.5 and the event is still unmatched, which then becomes
-    matched; otherwise it is a FP, even when another, worse-overlapping event is still free.
-    Events never matched are FN.
+    Each interval considers only its best-IoU event; of events with equal IoU the last in the
+    given order, as the published evaluation's reversed argsort picks it. It is a TP when that
+    IoU is >= 0.5 and the event is still unmatched, which then becomes matched; otherwise it
+    is a FP, even when another, worse-overlapping event is still free. Events never matched
+    are FN.
     """
     matched = [False] * len(events)
     results = []
     for interval in intervals:
         ious = [iou(interval, event) for event in events]
-        best = max(range(len(ious)), key=ious.__getitem__, default=None)
+        best = max(range(len(ious)), key=lambda i: (ious[i], i), default=None)
         best_iou = ious[best] if best is not None else 0.0
         tp = best is not None and best_iou >= IOU_THRESHOLD and not matched[best]
         if tp:

@@ -22,7 +22,7 @@ from skimage.util import random_noise
 
 from softnet.applied import RELEASE_FOLDERS, published_weights_dir
 from softnet.datasets import layout_kind
-from softnet.labels import fold_subjects, pseudo_labels, used_events
+from softnet.labels import fold_number, fold_subjects, pseudo_labels, used_events
 from softnet.model import as_streams, build_softnet, load_published_weights, normalise
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ class TrainingParams:
     seed: int = 1
     downsample: bool = True
     augment_micro: bool = True
+    #: The published training shuffles once: Keras ignores `shuffle` for their generator.
+    shuffle_each_epoch: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,12 @@ def draw_samples(
 
 
 def augment(sample: np.ndarray, augmentation: str, noise_seed: int) -> np.ndarray:
-    """One normalised (42, 42, 3) frame altered as the published micro augmentation does."""
+    """One normalised (42, 42, 3) frame altered as the published micro augmentation does.
+
+    The published generator normalises the training frames in place as it passes them, so
+    from their second fold on the augmentations see normalised frames, as here (their first
+    fold alone adds the noise to raw flow values). The result must be normalised again.
+    """
     if augmentation == "flip":
         return sample[:, ::-1].copy()
     if augmentation == "blur":
@@ -87,7 +94,8 @@ def augment(sample: np.ndarray, augmentation: str, noise_seed: int) -> np.ndarra
 
 
 class ROIBatches:
-    """Batches of (streams, labels) read from ROI files, reshuffled after every epoch."""
+    """Batches of (streams, labels) read from ROI files, in the samples' order until
+    `reshuffle` draws a new one."""
 
     def __init__(self, files: list[Path], samples: list[Sample], batch_size: int, seed: int):
         self.files, self.samples, self.batch_size = files, samples, batch_size
@@ -105,11 +113,12 @@ class ROIBatches:
         return as_streams(frames), labels
 
     def _frame(self, index: int) -> np.ndarray:
+        """A sample as the network sees it: normalised, augmented, normalised again."""
         sample = self.samples[index]
         if sample.video not in self.handles:
             self.handles[sample.video] = h5py.File(self.files[sample.video], "r")
-        roi = self.handles[sample.video]["roi"][sample.frame]
-        return augment(normalise(roi[None])[0], sample.augmentation, noise_seed=index)
+        roi = normalise(self.handles[sample.video]["roi"][sample.frame][None])[0]
+        return normalise(augment(roi, sample.augmentation, noise_seed=index)[None])[0]
 
     def reshuffle(self) -> None:
         self.rng.shuffle(self.order)
@@ -151,7 +160,10 @@ def train_fold(
     history = []
     try:
         for epoch in range(1, params.epochs + 1):
-            batches.reshuffle()
+            # The samples are drawn in shuffled order; the published training keeps that order
+            # in every epoch, as Keras ignores `shuffle` for their generator.
+            if params.shuffle_each_epoch and epoch > 1:
+                batches.reshuffle()
             losses, errors = [], []
             for index in range(len(batches)):
                 streams, target = batches.batch(index)
@@ -199,11 +211,16 @@ def fit_subject(
     params: TrainingParams,
     pretrained: Path | None = None,
 ):
-    """The model of one held-out subject: trained on `roi_files` or the published weights."""
+    """The model of one held-out subject: trained on `roi_files` or the published weights.
+
+    `subject` may be the final model (fold 0), trained on every labelled subject's videos;
+    with published weights it takes fold 1's file, as every published fold was trained
+    without the subjects it scores and one fixed choice keeps runs comparable.
+    """
     used = used_events(events, kind, expression_type)
-    fold = fold_subjects(videos, used).index(subject) + 1
+    fold = fold_number(subject, fold_subjects(videos, used))
     if pretrained is not None:
-        path = published_weights(pretrained, kind, expression_type, fold)
+        path = published_weights(pretrained, kind, expression_type, max(fold, 1))
         log.info("fold %d (%s): published weights %s instead of training", fold, subject, path)
         model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
         load_published_weights(model, path)
@@ -223,21 +240,3 @@ def video_labels(roi_files: list[Path], used: pd.DataFrame, k: int) -> list[np.n
         with h5py.File(path, "r") as handle:
             labels.append(pseudo_labels(handle["roi"].shape[0], k, mine))
     return labels
-
-
-def fit_final(
-    roi_files: list[Path],
-    events: pd.DataFrame,
-    kind: str,
-    expression_type: str,
-    k: int,
-    params: TrainingParams,
-):
-    """The final model of a dataset and type: trained like a fold, on every labelled subject.
-
-    It draws its samples as a fold 0 would (seed * 1000), so it is as reproducible as the folds.
-    """
-    used = used_events(events, kind, expression_type)
-    log.info("final model: training on %d videos of every labelled subject", len(roi_files))
-    labels = video_labels(roi_files, used, k)
-    return train_fold(roi_files, labels, expression_type, params, fold_seed=params.seed * 1000)

@@ -11,7 +11,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from softnet.demo import MIN_GAP, NOMINAL_GAP, STIMULI, WORKBOOK_NAME, frame_name, make_demo
+from softnet.demo import (
+    MIN_GAP,
+    NOMINAL_GAP,
+    STIMULI,
+    WORKBOOK_NAME,
+    _plan_events,
+    frame_name,
+    make_demo,
+)
 from softnet.face import (
     CropSettings,
     crop,
@@ -136,6 +144,14 @@ def test_events_fit_and_are_ordered(
 def test_too_short_video_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         make_demo(tmp_path / "CASME_sq", subjects=1, frames=40)
+
+
+def test_a_subject_without_micro_plans_macro_events_only() -> None:
+    for seed in range(20):
+        events = _plan_events(np.random.default_rng(seed), 60, micro=False)
+        assert events and {e.type for e in events} == {"macro"}
+    with pytest.raises(ValueError, match="without_micro must be in 0..1"):
+        make_demo(Path("unused"), subjects=2, without_micro=2)
 
 
 def test_deterministic(demo: tuple[Path, pd.DataFrame], tmp_path: Path) -> None:

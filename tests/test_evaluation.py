@@ -62,9 +62,15 @@ def test_only_the_best_event_is_considered_even_when_it_is_taken():
     assert counts == Counts(tp=1, fp=1, fn=1)
 
 
-def test_ties_go_to_the_first_event_in_the_given_order():
+def test_ties_go_to_the_last_event_in_the_given_order():
+    # The published evaluation orders events by np.argsort(iou)[::-1]: the last of equals first.
     results, _ = match_video([(5, 14)], [(0, 9), (10, 19)])  # IoU 1/3 with both
-    assert results[0].event == 0
+    assert results[0].event == 1
+    # A tie above the threshold decides the counts: (2, 11) has IoU 2/3 with both events and
+    # takes the second, which (4, 13) then finds taken; taking the first would give 2 TP.
+    results, counts = match_video([(2, 11), (4, 13)], [(0, 9), (4, 13)])
+    assert [(r.event, r.tp) for r in results] == [(1, True), (1, False)]
+    assert counts == Counts(tp=1, fp=1, fn=1)
 
 
 def test_an_interval_overlapping_nothing_has_no_event():

@@ -203,3 +203,16 @@ def test_checkpoint_round_trip(tmp_path: Path, model: keras.Model) -> None:
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match=r"\.keras format"):
         save_checkpoint(model, tmp_path / "s1.h5")
+
+
+def test_a_checkpoint_cut_off_while_saving_leaves_no_model_file(
+    tmp_path: Path, model: keras.Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def save_half(self: keras.Model, filepath: str | Path, *args: object, **kwargs: object) -> None:
+        Path(filepath).write_bytes(b"PK\x03\x04 half a zip")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(type(model), "save", save_half)
+    with pytest.raises(OSError, match="No space left"):
+        save_checkpoint(model, tmp_path / "s1.keras")
+    assert list(tmp_path.iterdir()) == []

@@ -8,9 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from softnet.labels import fold_subjects
+from softnet import training
+from softnet.labels import FINAL_MODEL, fold_number, fold_subjects, model_name
 from softnet.model import predict_scores
 from softnet.training import (
+    AUGMENTATIONS,
+    ROIBatches,
+    Sample,
     TrainingParams,
     augment,
     configure_tensorflow,
@@ -60,6 +64,68 @@ def test_augmentations():
     assert augment(sample, "", 0) is sample
 
 
+def test_every_sample_reaches_the_network_normalised_per_channel(tmp_path):
+    # Raw flow values on different scales, strain partly negative, as the ROI files hold them.
+    rng = np.random.default_rng(0)
+    rois = rng.random((4, 42, 42, 3), dtype=np.float32) * np.float32([3.0, 0.2, 1.0])
+    rois[..., 2] -= 0.5
+    rois[0, :, :21] = 0.0  # a flat half, which the blur smears
+    path = tmp_path / "s1" / "v1.h5"
+    path.parent.mkdir()
+    with h5py.File(path, "w") as handle:
+        handle["roi"] = rois
+    samples = [Sample(0, f, 1, a) for f in range(4) for a in ("", *AUGMENTATIONS)]
+    batches = ROIBatches([path], samples, batch_size=5, seed=0)
+    try:
+        streams = [batches.batch(i)[0] for i in range(len(batches))]
+    finally:
+        batches.close()
+    frames = np.concatenate([np.concatenate(s, axis=-1) for s in streams])
+    assert frames.shape == (len(samples), 42, 42, 3)
+    for sample, frame in zip(samples, frames, strict=True):
+        low, high = frame.min(axis=(0, 1)), frame.max(axis=(0, 1))
+        assert np.allclose(low, 0, atol=1e-6) and np.allclose(high, 1, atol=1e-6), sample
+
+
+class RecordingModel:
+    """Stands in for SOFTNet in `train_fold`: records the samples each SGD step is given."""
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, bytes]] = []
+
+    def train_on_batch(self, streams: list[np.ndarray], target: np.ndarray) -> tuple[float, float]:
+        frames = np.concatenate(streams, axis=-1)
+        self.samples += [(float(y), frame.tobytes()) for y, frame in zip(target, frames)]
+        return 0.0, 0.0
+
+
+def epoch_orders(folder: Path, monkeypatch, params: TrainingParams) -> list[list[tuple]]:
+    """(label, frame bytes) of the samples each epoch of `train_fold` feeds the model."""
+    files, labels = roi_files(folder)
+    model = RecordingModel()
+    monkeypatch.setattr(training, "build_softnet", lambda **_: model)
+    train_fold(files, labels, "micro", params, fold_seed=1001)
+    size = len(model.samples) // params.epochs
+    return [model.samples[e * size : (e + 1) * size] for e in range(params.epochs)]
+
+
+def test_every_epoch_sees_the_samples_in_the_same_shuffled_order(tmp_path, monkeypatch):
+    orders = epoch_orders(tmp_path, monkeypatch, TrainingParams(epochs=3))
+    assert orders[0] == orders[1] == orders[2]
+    drawn = draw_samples(roi_files(tmp_path / "b")[1], "micro", TrainingParams(), fold_seed=1001)
+    assert [label for label, _ in orders[0]] == [s.label for s in drawn]
+    assert [s.label for s in drawn] != sorted(s.label for s in drawn)  # shuffled once
+
+
+def test_reshuffling_every_epoch_is_an_option(tmp_path, monkeypatch):
+    fixed = epoch_orders(tmp_path / "fixed", monkeypatch, TrainingParams(epochs=3))
+    params = TrainingParams(epochs=3, shuffle_each_epoch=True)
+    orders = epoch_orders(tmp_path / "reshuffled", monkeypatch, params)
+    assert orders[0] == fixed[0]  # the first epoch is the drawn order either way
+    assert orders[1] != orders[0] and orders[2] not in (orders[0], orders[1])
+    assert sorted(orders[1]) == sorted(orders[2]) == sorted(orders[0])
+
+
 def roi_files(
     folder: Path, videos: int = 2, frames: int = 30
 ) -> tuple[list[Path], list[np.ndarray]]:
@@ -104,6 +170,14 @@ def test_fold_order_is_the_natural_order_of_taking_part_subjects():
     assert fold_subjects(videos, used) == ["s9", "s15", "s40"]
 
 
+def test_subjects_outside_the_folds_share_the_final_model_fold_0():
+    folds = ["s15", "s16"]
+    assert [model_name(s, folds) for s in ("s15", "s16", "s19")] == ["s15", "s16", FINAL_MODEL]
+    assert [fold_number(m, folds) for m in ("s15", "s16", FINAL_MODEL)] == [1, 2, 0]
+    with pytest.raises(ValueError, match=r"'s19' has no labelled video.*final model"):
+        fold_number("s19", folds)
+
+
 def test_a_missing_published_weight_file_names_the_expected_layout(tmp_path):
     with pytest.raises(FileNotFoundError, match="SAMMLV/macro-expression/s4.hdf5 not found"):
         published_weights(tmp_path, "sammlv", "macro", 4)
@@ -128,3 +202,9 @@ def test_pretrained_folds_load_the_authors_file_of_their_fold(tmp_path):
         assert np.allclose(scores, expected[f"s{fold}.hdf5"], atol=1e-4)
         # our own scoring path normalises first: the fixture inputs are already in [0, 1]
         assert np.allclose(predict_scores(model, inputs), scores, atol=1e-4)
+    # A subject without a labelled video of the type is scored with fold 1's weights.
+    model, _ = fit_subject(
+        [], videos, events, "casme2", "micro", FINAL_MODEL, 6, TrainingParams(), FIXTURES
+    )
+    scores = model([inputs[..., c : c + 1] for c in range(3)]).numpy().ravel()
+    assert np.allclose(scores, expected["s1.hdf5"], atol=1e-4)

@@ -162,6 +162,32 @@ def test_html_report_is_self_contained(repo, demo_run):
     assert "SOFTNet" in html and "paper_table.csv" in html and "p_sweep.png" in html
 
 
+def test_all_videos_scope_scores_subjects_without_events_of_the_type(repo, tmp_path):
+    """The third subject has no micro-expression: it gets no fold, and its video is scored by
+    the model trained on both labelled subjects."""
+    dataset = {"name": "demo", "kind": "demo", "expression_types": ["micro"], "video_scope": "all"}
+    demo = {"subjects": 3, "frames": 60, "seed": 1, "subjects_without_micro": 1}
+    write_config(tmp_path, {**TINY, "datasets": [dataset], "demo": demo})
+    result = snakemake(repo, tmp_path, "all")
+    assert result.returncode == 0, result.stderr[-4000:]
+
+    videos, events, _ = index_of(tmp_path)
+    assert list(videos["subject"]) == ["s15", "s16", "s19"]
+    assert set(events.loc[events["subject"] == "s19", "type"]) == {"macro"}
+    micro = tmp_path / "results" / "demo" / "micro"
+    models = sorted(p.name for p in (micro / "models").glob("*.keras"))
+    assert models == ["final.keras", "s15.keras", "s16.keras"]
+    log = (tmp_path / "logs" / "demo" / "micro" / "train_fold" / "final.log").read_text()
+    assert "fold 0 (final): training on 2 videos" in log
+    assert len(list((micro / "scores").rglob("*.csv"))) == 3
+    scopes = json.loads((micro / "evaluation" / "metrics.json").read_text())["scopes"]
+    assert scopes["labelled"]["videos"] == 2 and scopes["all"]["videos"] == 3
+    assert scopes["all"]["TP"] == scopes["labelled"]["TP"]
+    assert scopes["all"]["FP"] > scopes["labelled"]["FP"]  # s19's intervals are all false
+    table = pd.read_csv(tmp_path / "results" / "demo" / "report" / "paper_table.csv")
+    assert set(table["scope"]) == {"labelled", "all"}
+
+
 def test_an_unknown_config_key_is_an_error(repo, tmp_path):
     write_config(tmp_path, dict(TINY, flow={"treads": 2}))
     result = snakemake(repo, tmp_path, "-n", "all")

@@ -18,15 +18,20 @@ TINY = {
 }
 
 
-def snakemake(
+def snakemake_command(
     repo: Path, workdir: Path, *args: str, cores: bool = True, timeout: int = 900
-) -> subprocess.CompletedProcess:
-    """snakemake on `workdir` with this checkout's Snakefile; SIGINT (which cancels cluster
-    jobs) when it runs past `timeout` seconds."""
+) -> list[str]:
+    """snakemake on `workdir` with this checkout's Snakefile (so its default profile applies);
+    SIGINT (which cancels cluster jobs) when it runs past `timeout` seconds."""
     command = ["timeout", "-s", "INT", "-k", "60", str(timeout), sys.executable, "-m", "snakemake"]
     command += ["--snakefile", str(repo / "Snakefile"), "--directory", str(workdir)]
-    command += [*(["--cores", "2"] if cores else []), *args]
-    return subprocess.run(command, capture_output=True, text=True)
+    return [*command, *(["--cores", "2"] if cores else []), *args]
+
+
+def snakemake(repo: Path, workdir: Path, *args: str, **options) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        snakemake_command(repo, workdir, *args, **options), capture_output=True, text=True
+    )
 
 
 def write_config(workdir: Path, config: dict) -> None:

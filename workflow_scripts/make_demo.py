@@ -12,4 +12,5 @@ make_demo(
     subjects=demo["subjects"],
     frames=demo["frames"],
     seed=demo["seed"],
+    without_micro=demo["subjects_without_micro"],
 )
