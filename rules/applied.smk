@@ -8,6 +8,7 @@ checkpoint index_inputs:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("index"),
         name=SPOT_SET,
         inputs=SPOT["inputs"],
         fps=SPOT["fps"],
@@ -21,7 +22,6 @@ rule score_applied:
         videos=index_videos,
         model=model_files,
         model_index=model_index,
-        code=package_files("applied", "model"),
     output:
         scores=directory("results/{dataset}/applied/{model}/{type}/scores"),
         k="results/{dataset}/applied/{model}/{type}/k.csv",
@@ -35,6 +35,7 @@ rule score_applied:
         mem_mb=2000,
         runtime=60,
     params:
+        version=version("scores"),
         timing=lambda wildcards: model_timing(wildcards.model, wildcards.type),
     script:
         "../workflow_scripts/score_applied.py"
@@ -44,7 +45,6 @@ rule spot_applied:
     input:
         scores="results/{dataset}/applied/{model}/{type}/scores",
         k="results/{dataset}/applied/{model}/{type}/k.csv",
-        code=package_files("spotting"),
     output:
         intervals="results/{dataset}/applied/{model}/{type}/spotting/intervals.csv",
         thresholds="results/{dataset}/applied/{model}/{type}/spotting/thresholds.csv",
@@ -54,6 +54,7 @@ rule spot_applied:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("spotting"),
         spotting=config["spotting"],
     script:
         "../workflow_scripts/spot_applied.py"
@@ -65,7 +66,6 @@ rule evaluate_applied:
         settings="results/{dataset}/applied/{model}/{type}/spotting/settings.json",
         videos="results/{dataset}/index/videos.csv",
         events="results/{dataset}/index/events.csv",
-        code=package_files("datasets", "evaluation", "labels", "reports"),
     output:
         intervals="results/{dataset}/applied/{model}/{type}/evaluation/intervals.csv",
         per_video="results/{dataset}/applied/{model}/{type}/evaluation/per_video.csv",
@@ -75,6 +75,7 @@ rule evaluate_applied:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("evaluation"),
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
         video_scope=lambda wildcards: DATASETS[wildcards.dataset]["video_scope"],
     script:
@@ -84,7 +85,6 @@ rule evaluate_applied:
 rule paper_table_applied:
     input:
         metrics=applied_per_type("evaluation/metrics.json"),
-        code=package_files("evaluation", "reports"),
     output:
         report(
             "results/{dataset}/applied/{model}/report/paper_table.csv",
@@ -97,6 +97,7 @@ rule paper_table_applied:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("reports"),
         kind=None,
         model="{model}",
     script:
@@ -110,7 +111,6 @@ rule spot_report:
         scores=applied_per_type("scores"),
         k=applied_per_type("k.csv"),
         faces=applied_faces,
-        code=package_files("reports", "spotting"),
     output:
         summary="results/{dataset}/applied/{model}/summary.csv",
         videos=report(
@@ -125,6 +125,7 @@ rule spot_report:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("reports"),
         types=lambda wildcards: applied_types(wildcards.dataset),
         model="{model}",
     script:

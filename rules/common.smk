@@ -7,6 +7,7 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from softnet import applied, datasets, generic, labels
+from softnet.versions import STAGE_VERSIONS
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 
@@ -57,9 +58,9 @@ wildcard_constraints:
     type="micro|macro",
 
 
-def package_files(*modules):
-    """Source files of the package that a rule's results depend on: a change reruns the rule."""
-    return [str(Path(workflow.basedir) / "softnet" / f"{m}.py") for m in modules]
+def version(stage):
+    """A rule's stage version, carried in its params: a bump reruns the stage and what follows."""
+    return STAGE_VERSIONS[stage]
 
 
 def video_frames(wildcards):

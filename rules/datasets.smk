@@ -1,6 +1,4 @@
 rule make_demo:
-    input:
-        code=package_files("demo", "face"),
     output:
         workbook="resources/{dataset}/CASME_sq/CAS(ME)^2code_final.xlsx",
         frames=directory("resources/{dataset}/CASME_sq/rawpic"),
@@ -9,6 +7,7 @@ rule make_demo:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("demo"),
         demo=config["demo"],
     script:
         "../workflow_scripts/make_demo.py"
@@ -17,7 +16,6 @@ rule make_demo:
 checkpoint index_dataset:
     input:
         workbook=annotation_workbook,
-        code=package_files("datasets", "labels"),
     output:
         videos="results/{dataset}/index/videos.csv",
         events="results/{dataset}/index/events.csv",
@@ -29,6 +27,7 @@ checkpoint index_dataset:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("index"),
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
         root=lambda wildcards: dataset_root(wildcards.dataset),
         annotations=lambda wildcards: DATASETS[wildcards.dataset]["annotations"],

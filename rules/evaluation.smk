@@ -4,7 +4,6 @@ rule evaluate:
         settings="results/{dataset}/{type}/spotting/settings.json",
         videos="results/{dataset}/index/videos.csv",
         events="results/{dataset}/index/events.csv",
-        code=package_files("datasets", "evaluation", "labels", "reports"),
     output:
         intervals=report(
             "results/{dataset}/{type}/evaluation/intervals.csv",
@@ -19,6 +18,7 @@ rule evaluate:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("evaluation"),
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
         video_scope=lambda wildcards: DATASETS[wildcards.dataset]["video_scope"],
     script:
@@ -31,7 +31,6 @@ rule paper_table:
             "results/{{dataset}}/{type}/evaluation/metrics.json",
             type=spotted_types(wildcards.dataset),
         ),
-        code=package_files("evaluation", "reports"),
     output:
         report(
             "results/{dataset}/report/paper_table.csv",
@@ -44,6 +43,7 @@ rule paper_table:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("reports"),
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
         model=(
             "published weights, one per fold"

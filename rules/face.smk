@@ -1,7 +1,6 @@
 rule face_crops:
     input:
         source=video_source,
-        code=package_files("cache", "datasets", "face"),
     output:
         "results/{dataset}/faces/{subject}/{video}.h5",
     log:
@@ -14,6 +13,7 @@ rule face_crops:
         mem_mb=1000,
         runtime=30,
     params:
+        version=version("face"),
         kind=lambda wildcards: dataset_kind(wildcards.dataset),
         fps=lambda wildcards: dataset_fps(wildcards.dataset),
         face=config["face"],

@@ -1,7 +1,6 @@
 rule optical_flow:
     input:
         faces="results/{dataset}/faces/{subject}/{video}.h5",
-        code=package_files("cache", "flow"),
     output:
         "results/{dataset}/flow/k{k}/{subject}/{video}.h5",
     log:
@@ -15,6 +14,7 @@ rule optical_flow:
         mem_mb=flow_mem_mb,
         runtime=flow_runtime,
     params:
+        version=version("flow"),
         tvl1=config["flow"]["tvl1"],
     script:
         "../workflow_scripts/optical_flow.py"

@@ -4,7 +4,6 @@ rule train_fold:
         videos="results/{dataset}/index/videos.csv",
         events="results/{dataset}/index/events.csv",
         summary="results/{dataset}/index/summary.json",
-        code=package_files("datasets", "labels", "model", "training"),
     output:
         model="results/{dataset}/{type}/models/{subject}.keras",
         history="results/{dataset}/{type}/models/{subject}.history.csv",
@@ -20,6 +19,7 @@ rule train_fold:
         runtime=240,
         gpu=config["training"]["gpus"],
     params:
+        version=version("training"),
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
         training={
             k: v for k, v in config["training"].items() if k not in ("threads", "gpus")
@@ -32,7 +32,6 @@ rule score_video:
     input:
         model=video_model,
         roi=video_roi,
-        code=package_files("model"),
     output:
         "results/{dataset}/{type}/scores/{subject}/{video}.csv",
     log:
@@ -44,6 +43,8 @@ rule score_video:
     resources:
         mem_mb=2000,
         runtime=30,
+    params:
+        version=version("scores"),
     script:
         "../workflow_scripts/score_video.py"
 
@@ -63,6 +64,7 @@ rule model_card:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("reports"),
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
         training={
             k: v for k, v in config["training"].items() if k not in ("threads", "gpus")

@@ -5,7 +5,6 @@ rule plot_score_curves:
         thresholds="results/{dataset}/{type}/spotting/thresholds.csv",
         events="results/{dataset}/index/events.csv",
         summary="results/{dataset}/index/summary.json",
-        code=package_files("datasets", "labels", "reports", "spotting"),
     output:
         report(
             directory("results/{dataset}/{type}/figures/score_curves"),
@@ -19,6 +18,7 @@ rule plot_score_curves:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("reports"),
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
     script:
         "../workflow_scripts/plot_score_curves.py"
@@ -30,7 +30,6 @@ rule plot_p_sweep:
         videos="results/{dataset}/index/videos.csv",
         events="results/{dataset}/index/events.csv",
         summary="results/{dataset}/index/summary.json",
-        code=package_files("datasets", "evaluation", "labels", "reports", "spotting"),
     output:
         figure=report(
             "results/{dataset}/{type}/figures/p_sweep.png",
@@ -44,6 +43,7 @@ rule plot_p_sweep:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("reports"),
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
         p_grid=config["reports"]["p_grid"],
         dummy_interval=config["spotting"]["dummy_interval"],
@@ -54,7 +54,6 @@ rule plot_p_sweep:
 rule plot_training_loss:
     input:
         histories=training_histories,
-        code=package_files("reports"),
     output:
         report(
             "results/{dataset}/{type}/figures/training_loss.png",
@@ -66,6 +65,8 @@ rule plot_training_loss:
         "logs/{dataset}/{type}/plot_training_loss.log",
     conda:
         "../envs/softnet.yaml"
+    params:
+        version=version("reports"),
     script:
         "../workflow_scripts/plot_training_loss.py"
 
@@ -79,7 +80,6 @@ rule plot_timelines:
         summary="results/{dataset}/index/summary.json",
         videos="results/{dataset}/index/videos.csv",
         faces=timeline_faces,
-        code=package_files("reports", "spotting"),
     output:
         report(
             directory("results/{dataset}/figures/timelines"),
@@ -93,6 +93,7 @@ rule plot_timelines:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("reports"),
         types=lambda wildcards: spotted_types(wildcards.dataset),
     script:
         "../workflow_scripts/plot_timelines.py"

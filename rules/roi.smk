@@ -2,7 +2,6 @@ rule roi_stacks:
     input:
         flow="results/{dataset}/flow/k{k}/{subject}/{video}.h5",
         faces="results/{dataset}/faces/{subject}/{video}.h5",
-        code=package_files("cache", "roi"),
     output:
         "results/{dataset}/roi/k{k}/{subject}/{video}.h5",
     log:
@@ -15,6 +14,7 @@ rule roi_stacks:
         mem_mb=1000,
         runtime=30,
     params:
+        version=version("roi"),
         roi=config["roi"],
     script:
         "../workflow_scripts/roi_stacks.py"

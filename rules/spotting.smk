@@ -2,7 +2,6 @@ rule spot_intervals:
     input:
         scores=score_curves,
         summary="results/{dataset}/index/summary.json",
-        code=package_files("datasets", "spotting"),
     output:
         intervals="results/{dataset}/{type}/spotting/intervals.csv",
         thresholds="results/{dataset}/{type}/spotting/thresholds.csv",
@@ -12,6 +11,7 @@ rule spot_intervals:
     conda:
         "../envs/softnet.yaml"
     params:
+        version=version("spotting"),
         spotting=config["spotting"],
     script:
         "../workflow_scripts/spot_intervals.py"
