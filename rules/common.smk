@@ -50,6 +50,21 @@ def flow_runtime(wildcards, threads):
     return int(15 + pairs * 0.4 / threads / 60)
 
 
+def flow_code(wildcards):
+    """The flow job's package files: the TensorFlow engine's module only when it runs."""
+    modules = ["cache", "flow"]
+    if config["flow"]["engine"] == "tensorflow":
+        modules.append("tvl1_tensorflow")
+    return package_files(*modules)
+
+
+def flow_gpus(wildcards):
+    """GPUs of a flow job: only the tensorflow engine uses them."""
+    if config["flow"]["engine"] != "tensorflow":
+        return 0
+    return config["flow"]["gpus"]
+
+
 def dataset_root(name):
     entry = DATASETS[name]
     if entry["kind"] == "demo":

@@ -1,7 +1,7 @@
 rule optical_flow:
     input:
         faces="results/{dataset}/faces/{subject}/{video}.h5",
-        code=package_files("cache", "flow"),
+        code=flow_code,
     output:
         "results/{dataset}/flow/k{k}/{subject}/{video}.h5",
     log:
@@ -14,7 +14,9 @@ rule optical_flow:
     resources:
         mem_mb=flow_mem_mb,
         runtime=flow_runtime,
+        gpu=flow_gpus,
     params:
         tvl1=config["flow"]["tvl1"],
+        engine=config["flow"]["engine"],
     script:
         "../workflow_scripts/optical_flow.py"

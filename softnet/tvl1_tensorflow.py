@@ -25,7 +25,11 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import h5py
 import numpy as np
 import tensorflow as tf
 
@@ -265,10 +269,40 @@ def _median_filter(images: tf.Tensor, size: int) -> tf.Tensor:
     return values[result]
 
 
-class TensorFlowTVL1:
-    """DualTVL1OpticalFlow with the given parameters, for batches of equal-sized pairs."""
+def default_device() -> str:
+    """TensorFlow's name of the device the engine runs on: the first GPU, else the CPU."""
+    gpus = tf.config.list_logical_devices("GPU")
+    return gpus[0].name if gpus else tf.config.list_logical_devices("CPU")[0].name
 
-    def __init__(self, params: TVL1Params) -> None:
+
+def describe_device(device: str) -> str:
+    """The device's name with its model for a GPU, e.g. for the flow files' provenance."""
+    if "GPU" not in device.upper():
+        return device
+    index = int(device.rsplit(":", 1)[1])
+    details = tf.config.experimental.get_device_details(
+        tf.config.list_physical_devices("GPU")[index]
+    )
+    return f"{device} ({details.get('device_name', 'unknown model')})"
+
+
+def configure_threads(threads: int) -> None:
+    """TensorFlow CPU threads for the engine; they can only be set before TensorFlow runs."""
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:  # TensorFlow already running in this process: keep its pools
+        log.warning("TensorFlow already running: thread counts left as they are")
+
+
+class TensorFlowTVL1:
+    """DualTVL1OpticalFlow with the given parameters, for batches of equal-sized pairs.
+
+    Each new batch shape is traced and compiled once (tens of seconds on a small CPU), so
+    callers keep the batch size fixed and pad the last batch.
+    """
+
+    def __init__(self, params: TVL1Params, device: str | None = None) -> None:
         if params.gamma != 0:
             raise ValueError("the tensorflow engine implements gamma = 0 (OpenCV's default) only")
         if params.median_filtering > 1 and params.median_filtering not in (3, 5):
@@ -277,6 +311,7 @@ class TensorFlowTVL1:
                 "size for float flow"
             )
         self.params = params
+        self.device = device or default_device()
         self._flow = tf.function(self._flow_graph, jit_compile=True)
 
     def calc(self, first: np.ndarray | tf.Tensor, second: np.ndarray | tf.Tensor) -> np.ndarray:
@@ -284,11 +319,12 @@ class TensorFlowTVL1:
 
         Inputs are (B, H, W) grey images, uint8 (as the crops are) or float32 on 0 .. 255.
         """
-        first = tf.cast(first, tf.float32)
-        second = tf.cast(second, tf.float32)
-        if len(first.shape) != 3 or first.shape != second.shape:
-            raise ValueError(f"need two (B, H, W) batches, got {first.shape} and {second.shape}")
-        return self._flow(first, second, tf.constant(0)).numpy()
+        with tf.device(self.device):
+            first = tf.cast(first, tf.float32)
+            second = tf.cast(second, tf.float32)
+            if len(first.shape) != 3 or first.shape != second.shape:
+                raise ValueError(f"need two (B, H, W) batches, got {first.shape}, {second.shape}")
+            return self._flow(first, second, tf.constant(0)).numpy()
 
     def _flow_graph(self, i0: tf.Tensor, i1: tf.Tensor, seal: tf.Tensor) -> tf.Tensor:
         params = self.params
@@ -408,3 +444,38 @@ class TensorFlowTVL1:
         filtered = _median_filter(tf.concat(flow, axis=0), self.params.median_filtering)
         halves = tf.split(filtered, len(flow), axis=0)
         return tuple(tf.where(keep, new, old) for new, old in zip(halves, flow))
+
+
+def iter_flow(
+    face_path: Path, k: int, params: TVL1Params, batch_size: int, device: str | None = None
+) -> Iterator[np.ndarray]:
+    """(H, W, 2) flows of pairs t = 0 .. T-k-1 in order, computed `batch_size` pairs at a time.
+
+    The crops go to the device once; each batch gathers its pairs there. The next batch is
+    computed while the caller handles the current one, and the last batch is padded with
+    repeats of its last pair so that one compiled shape serves the whole video.
+    """
+    with h5py.File(face_path, "r") as handle:
+        crops = handle["crops"][()]
+    pairs = len(crops) - k
+    if pairs <= 0:
+        raise ValueError(f"{face_path}: {len(crops)} frames are too few for k = {k}")
+    engine = TensorFlowTVL1(params, device)
+    batch = min(batch_size, pairs)
+    log.info("%s: %d pairs in batches of %d on %s", face_path, pairs, batch, engine.device)
+    with tf.device(engine.device):
+        frames = tf.constant(crops.astype(np.float32))
+
+    def run(start: int) -> np.ndarray:
+        index = np.minimum(np.arange(start, start + batch), pairs - 1)
+        with tf.device(engine.device):
+            first, second = tf.gather(frames, index), tf.gather(frames, index + k)
+        return engine.calc(first, second)[: pairs - start]
+
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(run, 0)
+        for start in range(batch, pairs + batch, batch):
+            flows = pending.result()
+            if start < pairs:
+                pending = pool.submit(run, start)
+            yield from flows
