@@ -446,6 +446,12 @@ class TensorFlowTVL1:
         return tuple(tf.where(keep, new, old) for new, old in zip(halves, flow))
 
 
+@functools.cache
+def shared_engine(params: TVL1Params, device: str) -> TensorFlowTVL1:
+    """One engine per parameters and device, so that a process compiles each shape once."""
+    return TensorFlowTVL1(params, device)
+
+
 def iter_flow(
     face_path: Path, k: int, params: TVL1Params, batch_size: int, device: str | None = None
 ) -> Iterator[np.ndarray]:
@@ -460,7 +466,7 @@ def iter_flow(
     pairs = len(crops) - k
     if pairs <= 0:
         raise ValueError(f"{face_path}: {len(crops)} frames are too few for k = {k}")
-    engine = TensorFlowTVL1(params, device)
+    engine = shared_engine(params, device or default_device())
     batch = min(batch_size, pairs)
     log.info("%s: %d pairs in batches of %d on %s", face_path, pairs, batch, engine.device)
     with tf.device(engine.device):
