@@ -58,7 +58,7 @@ def first_frames(face_path: Path, frames: int, folder: Path) -> Path:
     """A face file holding only the first `frames` crops, so each engine runs the same pairs."""
     with h5py.File(face_path, "r") as handle:
         crops = handle["crops"][:frames]
-    path = folder / "subset.h5"
+    path = folder / f"first_{frames}.h5"
     with h5py.File(path, "w") as handle:
         handle.create_dataset("crops", data=crops)
     return path

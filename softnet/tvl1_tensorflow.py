@@ -9,16 +9,21 @@ It follows the CPU path of opencv_contrib's optflow/src/tvl1flow.cpp step by ste
   round(n * scale_step); it stops before a level with a side under 16 pixels.
 - Per level, coarse to fine: centred gradients of I1 (half one-sided differences at the
   borders); the dual variables start at zero. Each warp samples I1 and its gradients at x + u
-  (bicubic, A = -0.75, zero outside the image, as cv2.remap does), then runs up to
-  outer x inner iterations of the thresholding step, the primal step (divergence of the dual
-  variables) and the dual step (forward differences). The flow is median filtered before each
-  outer iteration. A warp ends for a pair once the summed squared change of its flow is no
-  more than epsilon^2 x pixels.
+  (cv2.remap INTER_CUBIC, zero outside the image), then runs up to outer x inner iterations of
+  the thresholding step, the primal step (divergence of the dual variables) and the dual step
+  (forward differences). The flow is median filtered before each outer iteration. A warp ends
+  for a pair once the summed squared change of its flow is no more than epsilon^2 x pixels.
 - The flow goes to the next finer level by INTER_LINEAR resizing, times 1 / scale_step.
 
+TV-L1 turns a one-ulp difference in one step into flow differences of ~0.01 px after the
+pyramid, so every step repeats OpenCV 5's float32 operations in their order: its resize and
+remap weights and fused multiply-adds (probed with cv2 calls), products rounded on their own
+elsewhere. Two things are not repeated: OpenCV sums a pair's squared flow change sequentially
+in float32 where this sums in float64 (it only matters when the sum falls within rounding of
+the stopping threshold), and OpenCV 4's remap, which rounds sample positions to 1/32 pixel.
+
 Each pair carries its own stopping state and a stopped pair's variables are frozen, so a pair's
-flow does not depend on the other pairs in its batch. Where the two engines still differ (float
-rounding, fused multiply-adds, summation order) is measured in the README.
+flow does not depend on the other pairs in its batch.
 """
 
 from __future__ import annotations
