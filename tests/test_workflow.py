@@ -126,10 +126,13 @@ def test_flow_batch_size_reruns_nothing_and_flow_gpus_go_to_the_tensorflow_engin
         changed = demo_run / "gpus.yaml"
         flow = {"threads": 2, "engine": engine, "gpus": 1}
         changed.write_text(yaml.safe_dump({**TINY, "flow": flow}))
-        result = snakemake(repo, demo_run, "-n", "optical_flow", "--configfile", str(changed))
+        args = ("-n", "all", "--forcerun", "optical_flow", "--configfile", str(changed))
+        result = snakemake(repo, demo_run, *args)
         assert result.returncode == 0, result.stderr[-2000:]
-        flow_jobs = result.stdout.split("rule optical_flow:")[1:]
-        assert flow_jobs and all(f"gpu={gpus}" in job for job in flow_jobs), result.stdout[-3000:]
+        # each flow job's own resources line is the first one after its header
+        jobs = result.stdout.split("rule optical_flow:")[1:]
+        resources = [job.split("resources:", 1)[1].split("\n", 1)[0] for job in jobs]
+        assert resources and all(f"gpu={gpus}" in line for line in resources), resources
 
 
 def test_changing_p_plans_only_spotting_evaluation_and_reports(repo, demo_run):
