@@ -101,6 +101,13 @@ def dataset_fps(name):
     return entry["fps"] or datasets.FPS.get(datasets.layout_kind(entry["kind"]))
 
 
+def flow_gpus(wildcards):
+    """GPUs of a flow job: only the tensorflow engine uses them."""
+    if config["flow"]["engine"] != "tensorflow":
+        return 0
+    return config["flow"]["gpus"]
+
+
 def dataset_root(name):
     entry = DATASETS[name]
     if entry["kind"] == "demo":

@@ -13,8 +13,10 @@ rule optical_flow:
     resources:
         mem_mb=flow_mem_mb,
         runtime=flow_runtime,
+        gpu=flow_gpus,
     params:
         version=version("flow"),
         tvl1=config["flow"]["tvl1"],
+        engine=config["flow"]["engine"],
     script:
         "../workflow_scripts/optical_flow.py"

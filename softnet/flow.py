@@ -1,8 +1,10 @@
 """TV-L1 optical flow and optical strain between crops k frames apart (spec section 4).
 
-TV-L1 dominates the workflow's cost, so pairs run in parallel in single-threaded worker
-processes (measured faster than OpenCV's own threads). Workers are started with
-forkserver: a fork()ed pool started after OpenCV has run its threads can deadlock.
+TV-L1 dominates the workflow's cost. Two engines compute it: `opencv` (the default) runs
+pairs in parallel in single-threaded worker processes (measured faster than OpenCV's own
+threads), started with forkserver: a fork()ed pool started after OpenCV has run its threads
+can deadlock. `tensorflow` (softnet.tvl1_tensorflow) runs the same algorithm on batches of
+pairs, on a GPU when TensorFlow sees one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ import numpy as np
 from softnet.cache import atomic_h5, frame_dataset, write_provenance
 
 log = logging.getLogger(__name__)
+
+#: The TV-L1 implementations a flow job can use (config `flow.engine`).
+ENGINES = ("opencv", "tensorflow")
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,11 @@ def flow_features(
     u and v pass through cartToPolar and back as in the published scripts; that round trip
     only changes float rounding, but keeps the numbers identical to theirs.
     """
-    flow = tvl1.calc(first, second, None)
+    return features_of_flow(tvl1.calc(first, second, None))
+
+
+def features_of_flow(flow: np.ndarray) -> np.ndarray:
+    """(H, W, 3) float32 u, v, strain of an (H, W, 2) flow, whichever engine computed it."""
     magnitude, angle = cv2.cartToPolar(flow[..., 0], flow[..., 1])
     u, v = cv2.polarToCart(magnitude, angle)
     return np.dstack([u, v, optical_strain(u, v)]).astype(np.float32, copy=False)
@@ -151,21 +160,48 @@ def write_flow_cache(
     params: TVL1Params,
     threads: int,
     provenance: dict[str, object],
+    engine: str = "opencv",
+    batch_size: int = 64,
 ) -> None:
-    """Write a video's (T-k, H, W, 3) float32 flow tensor (u, v, strain) for one k."""
+    """Write a video's (T-k, H, W, 3) float32 flow tensor (u, v, strain) for one k.
+
+    `threads` are OpenCV worker processes or TensorFlow CPU threads; `batch_size` is the
+    pairs per TensorFlow batch. The file records the engine and the device that ran it.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"flow engine {engine!r}: use one of {', '.join(ENGINES)}")
     with h5py.File(face_path, "r") as handle:
         frames, height, width = handle["crops"].shape
     if frames <= k:
         raise ValueError(f"{face_path}: {frames} frames are too few for k = {k}")
     label = str(provenance.get("video", Path(face_path).stem))
+    if engine == "opencv":
+        device = "CPU"
+        features = iter_flow(face_path, k, params, threads)
+    else:
+        from softnet import tvl1_tensorflow  # TensorFlow starts only for this engine
+
+        tvl1_tensorflow.configure_threads(threads)
+        device = tvl1_tensorflow.default_device()
+        flows = tvl1_tensorflow.iter_flow(face_path, k, params, batch_size, device)
+        features = map(features_of_flow, flows)
+        device = tvl1_tensorflow.describe_device(device)
+    log.info("%s: TV-L1 engine %s on %s", label, engine, device)
     progress = Progress(label, frames - k)
     with atomic_h5(path) as handle:
         flow = frame_dataset(handle, "flow", (frames - k, height, width, 3), "float32")
-        for t, features in enumerate(iter_flow(face_path, k, params, threads)):
-            flow[t] = features
+        for t, frame in enumerate(features):
+            flow[t] = frame
             progress.update(t + 1)
         tvl1 = asdict(params)
         tvl1["lambda"] = tvl1.pop("lambda_")
         write_provenance(
-            handle, "flow", **provenance, k=k, params=tvl1, channels=["u", "v", "strain"]
+            handle,
+            "flow",
+            **provenance,
+            k=k,
+            params=tvl1,
+            channels=["u", "v", "strain"],
+            engine=engine,
+            device=device,
         )

@@ -15,7 +15,7 @@ STAGE_VERSIONS: dict[str, int] = {
     "demo": 1,  # make_demo: the synthetic dataset (demo)
     "index": 1,  # index_dataset, index_inputs: videos, events, k (datasets, generic, labels, videos)
     "face": 1,  # face_crops: crops, box, landmarks (face, videos, cache)
-    "flow": 1,  # optical_flow: u, v, strain (flow)
+    "flow": 1,  # optical_flow: u, v, strain (flow, tvl1_tensorflow)
     "roi": 1,  # roi_stacks (roi)
     "training": 1,  # train_fold: fold and final models (training, model, labels)
     "scores": 1,  # score_video, score_applied: score curves (model, applied)

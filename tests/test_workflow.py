@@ -104,9 +104,10 @@ def plan_after(repo: Path, workdir: Path, change: dict) -> dict[str, int]:
     ("change", "rules"),
     [
         ({"flow": {"threads": 2, "tvl1": {"tau": 0.2}}}, {"optical_flow", "roi_stacks"}),
+        ({"flow": {"threads": 2, "engine": "tensorflow"}}, {"optical_flow", "roi_stacks"}),
         ({"roi": {"roi_margin": 10}}, {"roi_stacks"}),
     ],
-    ids=["tvl1", "roi"],
+    ids=["tvl1", "flow_engine", "roi"],
 )
 def test_a_feature_parameter_change_reruns_its_stage_and_what_follows(
     repo, demo_run, change, rules
@@ -117,6 +118,21 @@ def test_a_feature_parameter_change_reruns_its_stage_and_what_follows(
     assert {rule: plan[rule] for rule in rules} == {rule: per_rule for rule in rules}
     assert set(plan) == rules | DOWNSTREAM_OF_ROI | REPORTS
     assert not {"make_demo", "index_dataset", "face_crops"} & set(plan)
+
+
+def test_flow_batch_size_reruns_nothing_and_flow_gpus_go_to_the_tensorflow_engine(repo, demo_run):
+    assert plan_after(repo, demo_run, {"flow": {"threads": 2, "batch_size": 8}}) == {}
+    for engine, gpus in (("opencv", 0), ("tensorflow", 1)):
+        changed = demo_run / "gpus.yaml"
+        flow = {"threads": 2, "engine": engine, "gpus": 1}
+        changed.write_text(yaml.safe_dump({**TINY, "flow": flow}))
+        args = ("-n", "all", "--forcerun", "optical_flow", "--configfile", str(changed))
+        result = snakemake(repo, demo_run, *args)
+        assert result.returncode == 0, result.stderr[-2000:]
+        # each flow job's own resources line is the first one after its header
+        jobs = result.stdout.split("rule optical_flow:")[1:]
+        resources = [job.split("resources:", 1)[1].split("\n", 1)[0] for job in jobs]
+        assert resources and all(f"gpu={gpus}" in line for line in resources), resources
 
 
 def test_changing_p_plans_only_spotting_evaluation_and_reports(repo, demo_run):

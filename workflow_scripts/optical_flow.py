@@ -14,6 +14,9 @@ if __name__ == "__main__":  # the worker processes re-import this file's module 
         k=int(wildcards.k),
         params=TVL1Params.from_config(snakemake.params.tvl1),
         threads=snakemake.threads,
+        engine=snakemake.params.engine,
+        # not a param: the batch size never changes a result, so it must not rerun the job
+        batch_size=snakemake.config["flow"]["batch_size"],
         provenance={
             "dataset": wildcards.dataset,
             "subject": wildcards.subject,
