@@ -13,7 +13,7 @@ records the new fingerprints.
 
 STAGE_VERSIONS: dict[str, int] = {
     "demo": 1,  # make_demo: the synthetic dataset (demo)
-    "index": 1,  # index_dataset, index_inputs: videos, events, k (datasets, generic, labels, videos)
+    "index": 1,  # index_dataset, index_inputs: videos, events, k (datasets, generic, labels)
     "face": 1,  # face_crops: crops, box, landmarks (face, videos, cache)
     "flow": 1,  # optical_flow: u, v, strain (flow, tvl1_tensorflow)
     "roi": 1,  # roi_stacks (roi)

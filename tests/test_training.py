@@ -24,8 +24,6 @@ from softnet.training import (
     train_fold,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "softnet_weights"
-
 
 def test_downsampling_keeps_every_positive_and_half_the_majority():
     labels = [np.array([1] * 4 + [0] * 16), np.array([0] * 10)]
@@ -183,10 +181,9 @@ def test_a_missing_published_weight_file_names_the_expected_layout(tmp_path):
         published_weights(tmp_path, "sammlv", "macro", 4)
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"published weights not found at {FIXTURES}")
-def test_pretrained_folds_load_the_authors_file_of_their_fold(tmp_path):
-    expected = json.loads((FIXTURES / "expected_scores.json").read_text())
-    inputs = np.load(FIXTURES / "inputs.npy")
+def test_pretrained_folds_load_the_authors_file_of_their_fold(published_weights):
+    expected = json.loads((published_weights / "expected_scores.json").read_text())
+    inputs = np.load(published_weights / "inputs.npy")
     videos = pd.DataFrame(
         {"subject": ["s15", "s16", "s19"], "video": ["a", "b", "c"], "excluded": [""] * 3}
     )
@@ -195,7 +192,7 @@ def test_pretrained_folds_load_the_authors_file_of_their_fold(tmp_path):
     ).assign(onset=10, apex=12, offset=20)
     for fold, subject in enumerate(["s15", "s16", "s19"], start=1):
         model, history = fit_subject(
-            [], videos, events, "casme2", "micro", subject, 6, TrainingParams(), FIXTURES
+            [], videos, events, "casme2", "micro", subject, 6, TrainingParams(), published_weights
         )
         assert history.empty
         scores = model([inputs[..., c : c + 1] for c in range(3)]).numpy().ravel()
@@ -204,7 +201,7 @@ def test_pretrained_folds_load_the_authors_file_of_their_fold(tmp_path):
         assert np.allclose(predict_scores(model, inputs), scores, atol=1e-4)
     # A subject without a labelled video of the type is scored with fold 1's weights.
     model, _ = fit_subject(
-        [], videos, events, "casme2", "micro", FINAL_MODEL, 6, TrainingParams(), FIXTURES
+        [], videos, events, "casme2", "micro", FINAL_MODEL, 6, TrainingParams(), published_weights
     )
     scores = model([inputs[..., c : c + 1] for c in range(3)]).numpy().ravel()
     assert np.allclose(scores, expected["s1.hdf5"], atol=1e-4)

@@ -18,6 +18,7 @@ WORKFLOW = ("Snakefile", "rules", "workflow_scripts", "softnet", "schemas", "rep
 def checkout(repo, tmp_path) -> Path:
     """A copy of the workflow and package, which the edits below change instead of the repo."""
     copy = tmp_path / "checkout"
+    copy.mkdir()
     for name in WORKFLOW:
         source = repo / name
         if source.is_dir():
@@ -32,7 +33,8 @@ def dry_run(checkout: Path, workdir: Path) -> dict[str, int]:
     command = [sys.executable, "-m", "snakemake", "-n", "all", "--cores", "2"]
     command += ["--snakefile", str(checkout / "Snakefile"), "--directory", str(workdir)]
     env = {**os.environ, "PYTHONPATH": str(checkout)}
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    # From the copy: `python -m` puts the working folder first on the import path.
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=checkout)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return planned_jobs(result)
 
