@@ -45,12 +45,15 @@ def demo_faces(folder: Path, frames: int) -> Path:
     """Face crops of one synthetic demo video with `frames` frames (made in `folder`)."""
     from softnet.demo import make_demo
     from softnet.face import CropSettings, default_landmark_model, write_face_cache
+    from softnet.videos import FrameFolder
 
     root = folder / "CASME_sq"
     make_demo(root, subjects=1, frames=max(frames, 60), seed=0)
     images = sorted((root / "rawpic").glob("*/*/*.jpg"))[:frames]
     path = folder / "faces.h5"
-    write_face_cache(images, path, "demo", CropSettings(), default_landmark_model(), {})
+    write_face_cache(
+        FrameFolder(tuple(images)), path, "demo", CropSettings(), default_landmark_model(), {}
+    )
     return path
 
 

@@ -24,6 +24,7 @@ from softnet.tvl1_tensorflow import (
     pyramid_sizes,
     shared_engine,
 )
+from softnet.videos import FrameFolder
 
 SIZE = 48
 #: Mean endpoint error allowed between the engines (px); with OpenCV 5 they agree exactly.
@@ -102,7 +103,12 @@ def demo_faces(tmp_path_factory) -> Path:
     frames = sorted((root / "rawpic").glob("*/*/*.jpg"))[onset - 1 : onset + 4]
     path = root.parent / "faces.h5"
     write_face_cache(
-        frames, path, "demo", CropSettings(size=SIZE), default_landmark_model(), {"video": "demo"}
+        FrameFolder(tuple(frames)),
+        path,
+        "demo",
+        CropSettings(size=SIZE),
+        default_landmark_model(),
+        {"video": "demo"},
     )
     return path
 
