@@ -130,6 +130,3 @@ def _container_fps(capture: cv2.VideoCapture) -> float | None:
     fps = capture.get(cv2.CAP_PROP_FPS)
     return fps if fps and math.isfinite(fps) and fps > 0 else None
 
-
-def is_video_file(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in VIDEO_SUFFIXES
