@@ -129,4 +129,3 @@ def probe_video(path: Path) -> VideoFacts:
 def _container_fps(capture: cv2.VideoCapture) -> float | None:
     fps = capture.get(cv2.CAP_PROP_FPS)
     return fps if fps and math.isfinite(fps) and fps > 0 else None
-
