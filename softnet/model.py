@@ -160,12 +160,24 @@ def load_models(files: list[Path]) -> list[keras.Model]:
     return models
 
 
-def ensemble_scores(models: list[keras.Model], rois: h5py.Dataset | np.ndarray) -> np.ndarray:
-    """The mean score of the models for every ROI stack (a single model: its own score)."""
-    total = np.zeros(len(rois), dtype=np.float64)
-    for model in models:
-        total += predict_scores(model, rois)
-    return (total / len(models)).astype(np.float32)
+def ensemble_scores(
+    models: list[keras.Model], rois: h5py.Dataset | np.ndarray, batch_size: int = 1024
+) -> np.ndarray:
+    """The mean score of the models for every ROI stack (a single model: its own score).
+
+    Each batch is read and normalised once for all models, not once per model.
+    """
+    scores = np.empty(len(rois), dtype=np.float32)
+    for start in range(0, len(rois), batch_size):
+        streams = as_streams(normalise(rois[start : start + batch_size]))
+        total = sum(
+            keras.ops.convert_to_numpy(model(streams, training=False))
+            .reshape(-1)
+            .astype(np.float64)
+            for model in models
+        )
+        scores[start : start + len(streams[0])] = total / len(models)
+    return scores
 
 
 def save_checkpoint(model: keras.Model, path: str | os.PathLike) -> None:

@@ -112,6 +112,14 @@ def one_based(peaks: pd.DataFrame) -> pd.DataFrame:
     return peaks.assign(onset=peaks["start0"] + 1, offset=peaks["end0"] + 1)
 
 
+def write_scores(path: Path, scores: np.ndarray) -> None:
+    """A score-curve file: feature_frame (0-based), frame (1-based first frame of its window)."""
+    frames = range(len(scores))
+    pd.DataFrame(
+        {"feature_frame": frames, "frame": [f + 1 for f in frames], "score": scores}
+    ).to_csv(path, index=False)
+
+
 def read_scores(path: Path) -> tuple[str, str, np.ndarray]:
     """Subject, video and scores of a score-curve file (scores/<subject>/<video>.csv)."""
     path = Path(path)

@@ -10,6 +10,7 @@ from softnet.applied import scaled_k
 from softnet.datasets import load_videos
 from softnet.model import ensemble_scores, load_models
 from softnet.runlog import log_to
+from softnet.spotting import write_scores
 
 log_to(snakemake.log[0])
 log = logging.getLogger("softnet")
@@ -26,9 +27,7 @@ for path in snakemake.input.rois:
         scores = ensemble_scores(models, handle["roi"])
     target = out / subject / f"{video}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(
-        {"feature_frame": range(len(scores)), "frame": range(1, len(scores) + 1), "score": scores}
-    ).to_csv(target, index=False)
+    write_scores(target, scores)
     rate = float(fps[(subject, video)])
     rows.append(
         {

@@ -3,15 +3,13 @@
 from pathlib import Path
 
 import h5py
-import pandas as pd
 
 from softnet.model import load_checkpoint, predict_scores
 from softnet.runlog import log_to
+from softnet.spotting import write_scores
 
 log_to(snakemake.log[0])
 model = load_checkpoint(Path(snakemake.input.model))
 with h5py.File(snakemake.input.roi, "r") as handle:
     scores = predict_scores(model, handle["roi"])
-pd.DataFrame(
-    {"feature_frame": range(len(scores)), "frame": range(1, len(scores) + 1), "score": scores}
-).to_csv(snakemake.output[0], index=False)
+write_scores(snakemake.output[0], scores)
