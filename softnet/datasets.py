@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from softnet.videos import IMAGE_SUFFIXES, FrameFolder, FrameSource, VideoFile
 
@@ -95,7 +100,48 @@ def frame_number(kind: str, video: str, filename: str) -> int | None:
 
 def list_frames(kind: str, frames_dir: Path, video: str | None = None) -> list[Path]:
     """The frame files of one video, sorted by frame number (never as strings)."""
+    return [path for _, path in _numbered_frames(kind, Path(frames_dir), video)]
+
+
+def release_frames(kind: str, frames_dir: Path) -> list[Path]:
+    """The frames of a release's video, which must be numbered 1, 2, ... N without a gap.
+
+    The published scripts index a video's frames by their position in the sorted folder, and
+    the workbooks by frame number; both agree only on a complete folder. A gap (a frame lost
+    in copying) would silently shift every later event by the frames missing, so it is an
+    error naming the missing frames.
+    """
     frames_dir = Path(frames_dir)
+    numbered = _numbered_frames(kind, frames_dir)
+    numbers = [number for number, _ in numbered]
+    if numbers[0] < 1:
+        raise DatasetError(
+            f"{frames_dir}: {numbered[0][1].name} is frame {numbers[0]}, but the release numbers "
+            f"frames from 1 ({_frame_hint(kind, frames_dir.name)}); remove or rename it"
+        )
+    repeated = [(n, a, b) for (n, a), (m, b) in zip(numbered, numbered[1:]) if n == m]
+    if repeated:
+        number, first, second = repeated[0]
+        raise DatasetError(
+            f"{frames_dir}: {first.name} and {second.name} are both frame {number}; delete the "
+            "stray copy"
+        )
+    if numbers != list(range(1, len(numbers) + 1)):
+        missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
+        shown = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
+        raise DatasetError(
+            f"{frames_dir}: frame numbers have a gap, {len(missing)} of frames 1 to "
+            f"{numbers[-1]} missing: {shown}; the annotations count frames from 1 without "
+            "gaps, so every later event would shift: copy the video's frames again from the "
+            "release"
+        )
+    return [path for _, path in numbered]
+
+
+def _numbered_frames(
+    kind: str, frames_dir: Path, video: str | None = None
+) -> list[tuple[int, Path]]:
+    """(frame number, path) of every frame file in a folder, in frame-number order."""
     if not frames_dir.is_dir():
         raise DatasetError(f"frame folder {frames_dir} does not exist")
     video = video or frames_dir.name
@@ -108,7 +154,7 @@ def list_frames(kind: str, frames_dir: Path, video: str | None = None) -> list[P
     if not numbered:
         raise DatasetError(f"no frames found in {frames_dir} (expected {_frame_hint(kind, video)})")
     numbered.sort()
-    return [path for _, path in numbered]
+    return numbered
 
 
 def _generic_frame_number(filename: str) -> int | None:
@@ -131,7 +177,9 @@ def open_source(kind: str, path: Path) -> FrameSource:
     path = Path(path)
     if path.is_file():
         return VideoFile(path)
-    return FrameFolder(tuple(list_frames(kind, path)))
+    if layout_kind(kind) == "generic":
+        return FrameFolder(tuple(list_frames(kind, path)))
+    return FrameFolder(tuple(release_frames(kind, path)))
 
 
 def frames_dir(kind: str, root: Path, subject: str, video: str) -> Path:
@@ -148,8 +196,7 @@ def annotation_path(kind: str, root: Path, annotations: str | None) -> Path:
     that a user with another release knows what to put in `annotations`.
     """
     layout = layout_kind(kind)
-    if not Path(root).is_dir():
-        raise DatasetError(f"dataset root {root} does not exist; set `root` in config.yaml")
+    check_root(root)
     name = annotations or KNOWN_WORKBOOKS[layout][0]
     path = Path(name) if Path(name).is_absolute() else Path(root) / name
     if path.is_file():
@@ -167,6 +214,17 @@ def annotation_path(kind: str, root: Path, annotations: str | None) -> Path:
         else f"known release names: {', '.join(KNOWN_WORKBOOKS[layout])}"
     )
     raise DatasetError(f"annotation workbook {path} not found; {hint}")
+
+
+def check_root(root: Path) -> None:
+    """A dataset root must be a folder: say so when it is missing or a file."""
+    if Path(root).is_file():
+        raise DatasetError(
+            f"dataset root {root} is a file, not a folder; set `root` in config.yaml to the "
+            "folder that holds the dataset (CASME_sq, SAMMLV, or a generic dataset's folder)"
+        )
+    if not Path(root).is_dir():
+        raise DatasetError(f"dataset root {root} does not exist; set `root` in config.yaml")
 
 
 def read_dataset(
@@ -225,7 +283,7 @@ def _warn_events_past_end(videos: pd.DataFrame, events: pd.DataFrame) -> None:
 def _video_rows(kind: str, folders: list[tuple[str, Path]]) -> list[dict]:
     rows = []
     for subject, folder in folders:
-        frames = list_frames(kind, folder)
+        frames = release_frames(kind, folder)
         rows.append(
             {
                 "subject": subject,
@@ -245,17 +303,187 @@ def _subfolders(path: Path) -> list[Path]:
     return sorted((p for p in path.iterdir() if p.is_dir()), key=lambda p: natural_key(p.name))
 
 
-def _read_casme2(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """CAS(ME)^2: 3 sheets without headers, addressed by position (names vary by release)."""
-    sheets = list(pd.read_excel(workbook, sheet_name=None, header=None, dtype=object).values())
-    if len(sheets) < 3:
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its rows of cell values, row 1 being Excel's row 1."""
+
+    workbook: Path
+    name: str
+    rows: list[tuple]
+    #: what the sheet was taken for when it was picked by position rather than by name
+    read_as: str | None = None
+
+    def where(self, row: int) -> str:
+        taken = f" (read by position as {self.read_as})" if self.read_as else ""
+        return f"{self.workbook} sheet '{self.name}'{taken} row {row}"
+
+
+def _read_sheets(workbook: Path) -> list[Sheet]:
+    """Every sheet of a workbook in workbook order, each from row 1 (Excel's row numbers)."""
+    try:
+        book = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
+    except (OSError, KeyError, zipfile.BadZipFile, InvalidFileException) as err:
         raise DatasetError(
-            f"{workbook}: expected 3 sheets (codes, naming rule1, naming rule2), "
-            f"found {len(sheets)}"
+            f"cannot read the annotation workbook {workbook} ({err}); it must be the "
+            "release's .xlsx file"
+        ) from err
+    try:
+        return [
+            Sheet(Path(workbook), sheet.title, list(sheet.iter_rows(min_row=1, values_only=True)))
+            for sheet in book.worksheets
+        ]
+    finally:
+        book.close()
+
+
+def _sheet_key(name: str) -> str:
+    return re.sub(r"\s+", "", name).lower()
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _parses_as_number(value: object) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(value, bool)
+
+
+def _check_not_header(cells: tuple, where: str, fix: str) -> None:
+    """A row of text only (no cell a number) where an event belongs is a stray header row."""
+    filled = [c for c in cells if not _blank(c)]
+    if len(filled) > 1 and not any(_parses_as_number(c) for c in filled):
+        shown = ", ".join(str(c).strip() for c in filled)
+        raise DatasetError(f"{where} is a header row ({shown}) where data belongs; {fix}")
+
+
+def _whole_number(value: object, column: str, where: str, lowest: int, meaning: str) -> int:
+    """A frame or index cell: a number or numeric text, fractions truncated with int() as the
+    published scripts do (SAMM-LV's 566.4)."""
+    if _blank(value):
+        raise DatasetError(f"{where}: the {column} cell is empty; fill in {meaning}")
+    if not isinstance(value, (int, float, str)) or not _parses_as_number(value):
+        number = math.nan
+    else:
+        number = float(value)
+    if not math.isfinite(number) or number < lowest:
+        raise DatasetError(f"{where}: {column} {value!r} is not {meaning}; correct the cell")
+    return int(number)
+
+
+def _text(value: object, column: str, where: str, example: str) -> str:
+    if _blank(value):
+        raise DatasetError(f"{where}: the {column} cell is empty; fill in {example}")
+    return str(value).strip()
+
+
+def _check_bounds(onset: int, offset: int, where: str) -> None:
+    if offset and offset < onset:
+        raise DatasetError(
+            f"{where}: offset {offset} is before onset {onset}; correct the cells (an offset "
+            "of 0 means the end is not annotated)"
         )
-    codes, rule1, rule2 = sheets[:3]
-    subjects = {int(r[2]): (int(r[0]), str(r[1]).strip()) for r in rule1.itertuples(index=False)}
-    stimuli = {str(r[1]).strip(): _stimulus_code(r[0]) for r in rule2.itertuples(index=False)}
+
+
+def _check_once(seen: dict, key: object, what: str, row: int, where: str) -> None:
+    """The same event (or naming rule) twice would be counted twice: name both rows."""
+    if key in seen:
+        raise DatasetError(
+            f"{where}: {what} is listed twice (rows {seen[key]} and {row}); delete one of them"
+        )
+    seen[key] = row
+
+
+CASME2_RULE_SHEETS = ("naming rule1", "naming rule2")
+CASME2_LAYOUT = (
+    "3 sheets without header rows: the codes (one event a row: subject index, expression, "
+    "onset, apex, offset, AUs, emotion, type), 'naming rule1' (subject number, folder, "
+    "index) and 'naming rule2' (stimulus code, stimulus name)"
+)
+CASME2_FRAME_MEANINGS = {
+    "onset": "a frame number (1 or more)",
+    "apex": "a frame number (0 when not annotated)",
+    "offset": "a frame number (0 when not annotated: the event then ends at its apex)",
+}
+
+
+def _casme2_sheets(workbook: Path) -> tuple[Sheet, Sheet, Sheet]:
+    """The codes, 'naming rule1' and 'naming rule2' sheets of a CAS(ME)^2 workbook.
+
+    The rule sheets are found by name, the codes sheet (named differently by each release)
+    is the first other one. A copy whose sheets lack the rule names is read by position, as
+    the published scripts read every copy.
+    """
+    sheets = _read_sheets(workbook)
+    by_key = {_sheet_key(sheet.name): sheet for sheet in sheets}
+    rules = [by_key.get(_sheet_key(name)) for name in CASME2_RULE_SHEETS]
+    rule_names = {rule.name for rule in rules if rule is not None}
+    others = [sheet for sheet in sheets if sheet.name not in rule_names]
+    if all(rules) and others:
+        return others[0], rules[0], rules[1]
+    if not any(rules) and len(sheets) >= 3:
+        log.warning(
+            "%s: no sheets named %s; reading the first three sheets by position as codes, "
+            "naming rule1 and naming rule2",
+            workbook,
+            " and ".join(CASME2_RULE_SHEETS),
+        )
+        roles = ("the codes sheet", *(f"'{name}'" for name in CASME2_RULE_SHEETS))
+        return tuple(replace(sheet, read_as=role) for sheet, role in zip(sheets, roles))
+    missing = [repr(name) for name, rule in zip(CASME2_RULE_SHEETS, rules) if rule is None]
+    found = ", ".join(repr(sheet.name) for sheet in sheets)
+    raise DatasetError(
+        f"{workbook}: no sheet {' or '.join(missing or ['of codes'])} (its sheets: {found}); "
+        f"the CAS(ME)^2 workbook has {CASME2_LAYOUT}: use the release's workbook"
+    )
+
+
+def _data_rows(sheet: Sheet, width: int) -> Iterator[tuple[int, tuple]]:
+    """(Excel row, first `width` cells) of each row of a sheet without headers; blank rows
+    are skipped, a header row is an error."""
+    for number, row in enumerate(sheet.rows, start=1):
+        cells = tuple(row[:width]) + (None,) * (width - len(row))
+        if all(_blank(cell) for cell in cells):
+            continue
+        _check_not_header(
+            cells, sheet.where(number), "the release's CAS(ME)^2 sheets have none: delete the row"
+        )
+        yield number, cells
+
+
+def _casme2_subjects(sheet: Sheet) -> dict[int, tuple[int, str]]:
+    """'naming rule1': subject index -> (subject number, folder)."""
+    subjects, seen = {}, {}
+    for row, (number, folder, index) in _data_rows(sheet, 3):
+        where = sheet.where(row)
+        number = _whole_number(number, "subject number", where, 1, "a subject number such as 15")
+        folder = _text(folder, "folder", where, "a folder name such as s15")
+        index = _whole_number(index, "subject index", where, 1, "a subject index such as 1")
+        _check_once(seen, index, f"subject index {index}", row, where)
+        subjects[index] = (number, folder)
+    return subjects
+
+
+def _casme2_stimuli(sheet: Sheet) -> dict[str, str]:
+    """'naming rule2': stimulus name -> 4-digit code."""
+    stimuli, seen = {}, {}
+    for row, (code, name) in _data_rows(sheet, 2):
+        where = sheet.where(row)
+        code = _stimulus_code(_text(code, "stimulus code", where, "a code such as 0101"))
+        name = _text(name, "stimulus name", where, "a name such as disgust1")
+        _check_once(seen, name, f"stimulus {name}", row, where)
+        stimuli[name] = code
+    return stimuli
+
+
+def _read_casme2(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """CAS(ME)^2: the codes sheet, and two naming rules that map them to video folders."""
+    codes, rule1, rule2 = _casme2_sheets(workbook)
+    subjects = _casme2_subjects(rule1)
+    stimuli = _casme2_stimuli(rule2)
 
     folders = [(s.name, v) for s in _subfolders(root / "rawpic") for v in _subfolders(s)]
     videos = pd.DataFrame(_video_rows("casme2", folders))
@@ -269,19 +497,19 @@ def _read_casme2(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame
     by_subject = {}
     for subject, folder in folders:
         by_subject.setdefault(subject, []).append(folder.name)
-    events = []
-    for row_number, row in enumerate(codes.itertuples(index=False), start=1):
-        if pd.isna(row[0]):
-            continue
-        where = f"{workbook.name} sheet 1 row {row_number}"
-        index = int(row[0])
+    events, seen = [], {}
+    for row_number, row in _data_rows(codes, 8):
+        where = codes.where(row_number)
+        index = _whole_number(
+            row[0], "subject index", where, 1, "a subject index of 'naming rule1'"
+        )
         if index not in subjects:
-            raise DatasetError(f"{where}: subject index {index} is not in sheet 'naming rule1'")
+            raise DatasetError(f"{where}: subject index {index} is not in sheet '{rule1.name}'")
         number, subject = subjects[index]
-        expression = str(row[1]).strip()
+        expression = _text(row[1], "expression", where, "the expression's name such as anger1_1")
         stimulus = expression.rsplit("_", 1)[0]
         if stimulus not in stimuli:
-            raise DatasetError(f"{where}: stimulus {stimulus!r} is not in sheet 'naming rule2'")
+            raise DatasetError(f"{where}: stimulus {stimulus!r} is not in sheet '{rule2.name}'")
         prefix = f"{number}_{stimuli[stimulus]}"
         matches = [v for v in by_subject.get(subject, []) if v.startswith(prefix)]
         if len(matches) != 1:
@@ -289,14 +517,20 @@ def _read_casme2(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame
                 f"{where}: expected one video folder rawpic/{subject}/{prefix}* for {expression}, "
                 f"found {len(matches)}"
             )
+        frames = {
+            column: _whole_number(value, column, where, 1 if column == "onset" else 0, meaning)
+            for (column, meaning), value in zip(CASME2_FRAME_MEANINGS.items(), row[2:5])
+        }
+        _check_bounds(frames["onset"], frames["offset"], where)
+        _check_once(
+            seen, (subject, expression), f"event {expression} of {subject}", row_number, where
+        )
         events.append(
             {
                 "subject": subject,
                 "video": matches[0],
                 "type": _expression_type(row[7], where),
-                "onset": int(row[2]),
-                "apex": int(row[3]),
-                "offset": int(row[4]),
+                **frames,
                 "name": expression,
                 "row": row_number,
             }
@@ -318,42 +552,75 @@ def _expression_type(value: object, where: str) -> str:
     raise DatasetError(f"{where}: unknown expression type {value!r} (expected macro or micro)")
 
 
+SAMM_SHEET = "FACS_Movement_Only"
+SAMM_COLUMNS = ["Subject", "Filename", "Onset", "Apex", "Offset", "Type"]
+SAMM_FRAME_MEANINGS = {
+    "Onset": (0, "a frame number (0 or more)"),
+    "Apex": (-1, "a frame number (-1 when not annotated)"),
+    "Offset": (0, "a frame number (0 or more)"),
+}
+
+
+def _samm_sheet(workbook: Path) -> tuple[Sheet, list[str]]:
+    """The SAMM-LV sheet (FACS_Movement_Only, else the first sheet) and its header (row 10)."""
+    sheets = _read_sheets(workbook)
+    sheet = next((s for s in sheets if _sheet_key(s.name) == _sheet_key(SAMM_SHEET)), sheets[0])
+    header = _header(sheet.rows[SAMM_HEADER_ROW - 1] if len(sheet.rows) >= SAMM_HEADER_ROW else ())
+    missing = [column for column in SAMM_COLUMNS if column not in header]
+    if not missing:
+        return sheet, header
+    elsewhere = [
+        number
+        for number, row in enumerate(sheet.rows[:30], start=1)
+        if set(SAMM_COLUMNS) <= set(_header(row))
+    ]
+    found = ", ".join(repr(s.name) for s in sheets)
+    fix = (
+        f"the header is on row {elsewhere[0]}, but the release has it on row "
+        f"{SAMM_HEADER_ROW}, below a 9-row legend: delete the extra rows above it"
+        if elsewhere
+        else f"is this the SAMM Long Videos workbook? Its sheet {SAMM_SHEET} has a 9-row "
+        f"legend and the header ({', '.join(SAMM_COLUMNS)}, ...) on row {SAMM_HEADER_ROW} "
+        f"(sheets here: {found})"
+    )
+    raise DatasetError(f"{sheet.where(SAMM_HEADER_ROW)} lacks the columns {missing}; {fix}")
+
+
+def _header(row: tuple) -> list[str]:
+    return [str(cell).strip() if cell is not None else "" for cell in row]
+
+
 def _read_sammlv(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """SAMM-LV: one sheet, a 9-row legend, the header on row 10, data from row 11."""
-    book = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
-    try:
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
-    finally:
-        book.close()
-    header_cells = rows[SAMM_HEADER_ROW - 1] if len(rows) >= SAMM_HEADER_ROW else ()
-    header = [str(cell).strip() if cell is not None else "" for cell in header_cells]
-    needed = ["Subject", "Filename", "Onset", "Apex", "Offset", "Type"]
-    missing = [c for c in needed if c not in header]
-    if missing:
-        raise DatasetError(
-            f"{workbook.name}: row {SAMM_HEADER_ROW} lacks the columns {missing}; "
-            "is this the SAMM Long Videos workbook?"
-        )
+    sheet, header = _samm_sheet(workbook)
     folders = [(v.name.split("_", 1)[0], v) for v in _subfolders(root / "SAMM_longvideos")]
     videos = pd.DataFrame(_video_rows("sammlv", folders))
 
-    events = []
-    for row_number, row in enumerate(rows[SAMM_HEADER_ROW:], start=SAMM_HEADER_ROW + 1):
+    events, seen = [], {}
+    for row_number, row in enumerate(sheet.rows[SAMM_HEADER_ROW:], start=SAMM_HEADER_ROW + 1):
         record = dict(zip(header, row))
-        if record.get("Filename") in (None, ""):
+        if _blank(record.get("Filename")):
             continue
-        where = f"{workbook.name} row {row_number}"
-        subject = _samm_subject(record["Subject"])
+        where = sheet.where(row_number)
+        _check_not_header(
+            tuple(record.get(column) for column in SAMM_COLUMNS),
+            where,
+            f"the release's only header is on row {SAMM_HEADER_ROW}: delete the row",
+        )
+        subject = _samm_subject(_text(record["Subject"], "Subject", where, "a subject such as 006"))
         name = str(record["Filename"]).strip()
+        frames = {
+            column.lower(): _whole_number(record[column], column, where, lowest, meaning)
+            for column, (lowest, meaning) in SAMM_FRAME_MEANINGS.items()
+        }
+        _check_bounds(frames["onset"], frames["offset"], where)
+        _check_once(seen, name, f"event {name}", row_number, where)
         events.append(
             {
                 "subject": subject,
                 "video": name.rsplit("_", 1)[0],
                 "type": _expression_type(record["Type"], where),
-                # fractional frame numbers (566.4) are truncated as the published scripts do
-                "onset": int(float(record["Onset"])),
-                "apex": int(float(record["Apex"])),
-                "offset": int(float(record["Offset"])),
+                **frames,
                 "name": name,
                 "row": row_number,
             }
@@ -362,7 +629,7 @@ def _read_sammlv(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame
     unknown = sorted(set(events["video"]) - set(videos["video"]))
     if unknown:
         raise DatasetError(
-            f"{workbook.name} refers to videos with no folder under {root / 'SAMM_longvideos'}: "
+            f"{workbook} refers to videos with no folder under {root / 'SAMM_longvideos'}: "
             f"{', '.join(unknown[:5])}{' ...' if len(unknown) > 5 else ''}"
         )
     return videos, events
