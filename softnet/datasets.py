@@ -365,10 +365,7 @@ def _whole_number(value: object, column: str, where: str, lowest: int, meaning: 
     published scripts do (SAMM-LV's 566.4)."""
     if _blank(value):
         raise DatasetError(f"{where}: the {column} cell is empty; fill in {meaning}")
-    if not isinstance(value, (int, float, str)) or not _parses_as_number(value):
-        number = math.nan
-    else:
-        number = float(value)
+    number = float(value) if _parses_as_number(value) else math.nan
     if not math.isfinite(number) or number < lowest:
         raise DatasetError(f"{where}: {column} {value!r} is not {meaning}; correct the cell")
     return int(number)
@@ -457,11 +454,11 @@ def _data_rows(sheet: Sheet, width: int) -> Iterator[tuple[int, tuple]]:
 def _casme2_subjects(sheet: Sheet) -> dict[int, tuple[int, str]]:
     """'naming rule1': subject index -> (subject number, folder)."""
     subjects, seen = {}, {}
-    for row, (number, folder, index) in _data_rows(sheet, 3):
+    for row, cells in _data_rows(sheet, 3):
         where = sheet.where(row)
-        number = _whole_number(number, "subject number", where, 1, "a subject number such as 15")
-        folder = _text(folder, "folder", where, "a folder name such as s15")
-        index = _whole_number(index, "subject index", where, 1, "a subject index such as 1")
+        number = _whole_number(cells[0], "subject number", where, 1, "a subject number such as 15")
+        folder = _text(cells[1], "folder", where, "a folder name such as s15")
+        index = _whole_number(cells[2], "subject index", where, 1, "a subject index such as 1")
         _check_once(seen, index, f"subject index {index}", row, where)
         subjects[index] = (number, folder)
     return subjects
@@ -470,10 +467,10 @@ def _casme2_subjects(sheet: Sheet) -> dict[int, tuple[int, str]]:
 def _casme2_stimuli(sheet: Sheet) -> dict[str, str]:
     """'naming rule2': stimulus name -> 4-digit code."""
     stimuli, seen = {}, {}
-    for row, (code, name) in _data_rows(sheet, 2):
+    for row, cells in _data_rows(sheet, 2):
         where = sheet.where(row)
-        code = _stimulus_code(_text(code, "stimulus code", where, "a code such as 0101"))
-        name = _text(name, "stimulus name", where, "a name such as disgust1")
+        code = _stimulus_code(_text(cells[0], "stimulus code", where, "a code such as 0101"))
+        name = _text(cells[1], "stimulus name", where, "a name such as disgust1")
         _check_once(seen, name, f"stimulus {name}", row, where)
         stimuli[name] = code
     return stimuli
