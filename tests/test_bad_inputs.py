@@ -17,10 +17,10 @@ from workflow_runs import snakemake, write_config
 
 from softnet import flow
 from softnet.applied import WeightsFolderError, published_weight_files
-from softnet.datasets import DatasetError, annotation_path, read_dataset
+from softnet.datasets import DatasetError, annotation_path
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
 from softnet.flow import FlowError, TVL1Params, write_flow_cache
-from softnet.index import write_index
+from softnet.index import read_dataset, write_index
 from softnet.training import published_weights
 from softnet.videos import FrameFolder, VideoError
 

@@ -5,7 +5,8 @@ import logging
 import pytest
 from releases import edit_workbook, make_casme2, make_sammlv, touch_frames
 
-from softnet.datasets import DatasetError, list_frames, natural_key, read_dataset
+from softnet.datasets import DatasetError, list_frames, natural_key
+from softnet.index import read_dataset
 from softnet.labels import expression_k, used_events, videos_in_scope
 
 
