@@ -12,12 +12,13 @@ Light on purpose (no TensorFlow): the workflow's rules import it to plan jobs.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from softnet.datasets import FPS, natural_key
+from softnet.datasets import FPS
 from softnet.labels import videos_in_scope
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ RELEASE_FOLDERS = {"casme2": "CASME_sq", "sammlv": "SAMMLV"}
 #: k the published weights were trained with.
 PUBLISHED_K = {"casme2": {"micro": 6, "macro": 18}, "sammlv": {"micro": 37, "macro": 174}}
 PUBLISHED_MODELS = tuple(PUBLISHED_PREFIX + release for release in PUBLISHED_K)
+#: A fold's weight file: s1.hdf5 holds fold 1 (spec section 7).
+WEIGHT_FILE = re.compile(r"s(\d+)\.hdf5")
 
 
 @dataclass(frozen=True)
@@ -97,15 +100,29 @@ def published_weights_dir(folder: str | Path, release: str, expression_type: str
 
 
 def published_weight_files(folder: str | Path, release: str, expression_type: str) -> list[Path]:
-    """All fold files s1.hdf5, s2.hdf5 ... of a release and type, in fold order."""
+    """All fold files s1.hdf5, s2.hdf5 ... of a release and type, in fold order.
+
+    A missing fold in between is an error naming it: the ensemble would quietly lose a
+    model. (A missing last fold cannot be told from a release with fewer folds.)
+    """
     directory = published_weights_dir(folder, release, expression_type)
-    files = sorted(directory.glob("s*.hdf5"), key=lambda p: natural_key(p.name))
-    if not files:
+    folds = {
+        int(match.group(1)): path
+        for path in directory.glob("s*.hdf5")
+        if (match := WEIGHT_FILE.fullmatch(path.name))
+    }
+    if not folds:
         raise WeightsFolderError(
             f"no weight files s<fold>.hdf5 in {directory}; the published_weights folder must "
             "hold the authors' SOFTNet_Weights layout <CASME_sq|SAMMLV>/<type>-expression/"
         )
-    return files
+    missing = [f"s{fold}.hdf5" for fold in range(1, max(folds) + 1) if fold not in folds]
+    if missing:
+        raise WeightsFolderError(
+            f"{directory} lacks {', '.join(missing)} of the fold files s1.hdf5 to "
+            f"s{max(folds)}.hdf5; copy them from the authors' SOFTNet_Weights folder"
+        )
+    return [folds[fold] for fold in sorted(folds)]
 
 
 def model_card(

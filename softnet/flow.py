@@ -134,6 +134,21 @@ def iter_flow(face_path: Path, k: int, params: TVL1Params, threads: int) -> Iter
         yield from pool.imap(_pair, range(pairs), chunksize=4)
 
 
+class FlowError(RuntimeError):
+    """A flow tensor that would poison every later stage (NaN or infinite values)."""
+
+
+def _check_finite(features: np.ndarray, pair: int, k: int, video: str, face_path: Path) -> None:
+    """Stop at the first pair whose u, v or strain holds NaN or infinity, naming it, rather
+    than let it spread unnoticed into the ROI stacks, the models and the scores."""
+    if not np.isfinite(features).all():
+        raise FlowError(
+            f"{video}: the flow of pair {pair} (crops {pair} and {pair + k}, 0-based, of "
+            f"{face_path}) holds NaN or infinite values; check those frames' crops and the "
+            "flow.tvl1 settings, or try the other flow.engine"
+        )
+
+
 class Progress:
     """Logs pairs done, rate and time left at most every `every` seconds."""
 
@@ -191,6 +206,7 @@ def write_flow_cache(
     with atomic_h5(path) as handle:
         flow = frame_dataset(handle, "flow", (frames - k, height, width, 3), "float32")
         for t, frame in enumerate(features):
+            _check_finite(frame, t, k, label, face_path)
             flow[t] = frame
             progress.update(t + 1)
         tvl1 = asdict(params)

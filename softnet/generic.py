@@ -23,6 +23,7 @@ from softnet.datasets import (
     EVENT_COLUMNS,
     VIDEO_COLUMNS,
     DatasetError,
+    check_root,
     frame_number,
     list_frames,
     natural_key,
@@ -108,8 +109,7 @@ def read_generic(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Videos and events of a generic dataset (without the dataset column)."""
     root = Path(root)
-    if not root.is_dir():
-        raise DatasetError(f"dataset root {root} does not exist; set `root` in config.yaml")
+    check_root(root)
     events = read_events_csv(events_csv)
     entries = {}
     for folder in sorted(root.iterdir(), key=lambda p: natural_key(p.name)):

@@ -8,6 +8,7 @@ decoded frame goes through the same crop and JPEG round trip as a release's JPEG
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +26,41 @@ class VideoError(ValueError):
     """A video file or frame that cannot be read; the message names the file and the fix."""
 
 
+#: A JPEG file starts with the SOI marker and, when complete, ends with the EOI marker.
+JPEG_START, JPEG_END = b"\xff\xd8", b"\xff\xd9"
+#: Bytes read from a JPEG frame's end to find its end marker, which some writers follow with
+#: padding; the marker cannot occur in a cut-off file's compressed data (0xFF is escaped there).
+JPEG_TAIL = 256
+
+
 def read_frame(path: Path) -> np.ndarray:
-    """A frame in colour, as cv2.imread reads it by default."""
+    """A frame in colour, as cv2.imread reads it by default; an empty or cut-off file is an
+    error, as cv2.imread decodes a truncated JPEG without one (grey below the cut)."""
+    _check_whole_file(Path(path))
     image = cv2.imread(str(path))
     if image is None:
         raise VideoError(f"cannot read frame {path}: missing or not an image")
     return image
+
+
+def _check_whole_file(path: Path) -> None:
+    """Cheap next to decoding: the file's size and its last bytes, no pixels."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                raise VideoError(f"frame {path} is empty (0 bytes); copy it again from the dataset")
+            if handle.read(2) != JPEG_START:
+                return  # OpenCV returns None for a cut-off PNG, BMP or TIFF
+            handle.seek(max(size - JPEG_TAIL, 0))
+            tail = handle.read()
+    except OSError as err:
+        raise VideoError(f"cannot read frame {path}: {err.strerror}") from err
+    if JPEG_END not in tail:
+        raise VideoError(
+            f"frame {path} is a truncated or corrupt JPEG (no end marker); copy it again "
+            "from the dataset"
+        )
 
 
 @dataclass(frozen=True)
@@ -50,8 +80,19 @@ class FrameFolder:
         return self.frames[index].name
 
     def iter_frames(self) -> Iterator[np.ndarray]:
+        """The frames in order; one face box is applied to all, so all must have one size."""
+        first = None
         for path in self.frames:
-            yield read_frame(path)
+            image = read_frame(path)
+            if first is None:
+                first = image.shape
+            elif image.shape != first:
+                raise VideoError(
+                    f"{self.path}: frame {path.name} is {_size(image.shape)} pixels but "
+                    f"{self.frames[0].name} is {_size(first)}; every frame of a video must "
+                    f"have one size: replace or resize {path.name}"
+                )
+            yield image
 
 
 @dataclass(frozen=True)
@@ -84,6 +125,10 @@ class VideoFile:
 
 
 FrameSource = FrameFolder | VideoFile
+
+
+def _size(shape: tuple[int, ...]) -> str:
+    return f"{shape[1]}x{shape[0]}"
 
 
 def _open(path: Path) -> cv2.VideoCapture:

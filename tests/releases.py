@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 CASME2_STIMULI = [
     ("0101", "disgust1"),
@@ -131,3 +132,10 @@ def make_sammlv(
     path = root / workbook
     book.save(path)
     return path
+
+
+def edit_workbook(path: Path, edit: Callable[[Workbook], object]) -> None:
+    """Change a built workbook in place, as a hand edit of the release's copy would."""
+    book = load_workbook(path)
+    edit(book)
+    book.save(path)

@@ -69,10 +69,10 @@ def test_a_missing_weights_folder_is_an_error_naming_it(tmp_path):
 def test_weight_files_come_in_fold_order(tmp_path):
     folder = tmp_path / "SAMMLV" / "macro-expression"
     folder.mkdir(parents=True)
-    for fold in (10, 2, 1):
+    for fold in range(10, 0, -1):
         (folder / f"s{fold}.hdf5").touch()
     names = [p.name for p in published_weight_files(tmp_path, "sammlv", "macro")]
-    assert names == ["s1.hdf5", "s2.hdf5", "s10.hdf5"]
+    assert names == [f"s{fold}.hdf5" for fold in range(1, 11)]  # s10 last, not after s1
 
 
 def test_the_published_ensemble_is_the_mean_of_its_folds(published_weights):

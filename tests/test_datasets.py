@@ -3,9 +3,10 @@
 import logging
 
 import pytest
-from releases import make_casme2, make_sammlv, touch_frames
+from releases import edit_workbook, make_casme2, make_sammlv, touch_frames
 
-from softnet.datasets import DatasetError, list_frames, natural_key, read_dataset
+from softnet.datasets import DatasetError, list_frames, natural_key
+from softnet.index import read_dataset
 from softnet.labels import expression_k, used_events, videos_in_scope
 
 
@@ -87,6 +88,18 @@ def test_casme2_sheets_are_read_by_position_whatever_the_first_sheet_is_named(tm
     a = read_dataset("x", "casme2", tmp_path / "a")[1]
     b = read_dataset("x", "casme2", tmp_path / "b")[1]
     assert len(a) == 6 and a.drop(columns=[]).equals(b)
+
+
+def test_casme2_naming_rules_are_found_by_name_in_any_sheet_order(tmp_path, casme2):
+    workbook = make_casme2(tmp_path / "moved")
+    edit_workbook(workbook, lambda book: book.move_sheet("naming rule2", offset=-2))
+    assert read_dataset("casme2", "casme2", tmp_path / "moved")[1].equals(casme2[1])
+
+
+def test_samm_sheet_is_found_by_name_behind_another_sheet(tmp_path, sammlv):
+    workbook = make_sammlv(tmp_path / "moved")
+    edit_workbook(workbook, lambda book: book.create_sheet("Notes", 0))
+    assert read_dataset("sammlv", "sammlv", tmp_path / "moved")[1].equals(sammlv[1])
 
 
 def test_casme2_duplicate_video_filed_under_another_subject_is_excluded(casme2):

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from softnet.datasets import DatasetError, read_dataset
+from softnet.datasets import DatasetError
 from softnet.generic import input_videos, read_events_csv
+from softnet.index import read_dataset
 from softnet.videos import VideoError, VideoFile, probe_video
 
 
