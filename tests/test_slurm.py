@@ -43,6 +43,12 @@ CI_OVERRIDES = [
     "--slurm-init-seconds-before-status-checks",
     "1",
 ]
+# Macro-expressions only: half the flow, ROI, training and scoring jobs of the tiny demo, and
+# still every kind of cluster job (the suite's slowest tests are these, with SLURM's polling).
+MACRO_ONLY = {
+    **TINY,
+    "datasets": [{"name": "demo", "kind": "demo", "expression_types": ["macro"]}],
+}
 # Rules whose jobs must run as SLURM jobs (the others are local rules by design).
 CLUSTER_RULE_LOGS = [
     "make_demo.log",
@@ -85,7 +91,7 @@ def cluster_job_logs(workdir: Path) -> dict[str, str]:
 
 
 def test_a_slurm_run_submits_every_job_and_equals_a_local_run(repo, cluster, demo_run, tmp_path):
-    write_config(tmp_path, TINY)
+    write_config(tmp_path, MACRO_ONLY)
     result = on_slurm(repo, tmp_path, "all")
     assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
     submitted = result.stdout.count("has been submitted with SLURM jobid") + result.stderr.count(
@@ -93,24 +99,32 @@ def test_a_slurm_run_submits_every_job_and_equals_a_local_run(repo, cluster, dem
     )
     assert submitted > 0
 
+    # The local run did both types: each cluster job has its local twin, and each cluster rule
+    # ran at least one job, under SLURM.
     on_cluster, local = cluster_job_logs(tmp_path), cluster_job_logs(demo_run)
-    assert sorted(on_cluster) == sorted(local) and len(on_cluster) >= 17
+    assert set(on_cluster) <= set(local) and len(on_cluster) >= 11
+    for pattern in CLUSTER_RULE_LOGS:
+        assert any(Path(name).match(pattern) for name in on_cluster), pattern
     for name, text in on_cluster.items():
         assert "running on SLURM job" in text, f"{name} did not run under SLURM"
     assert not any("running on SLURM job" in text for text in local.values())
 
-    for path in (demo_run / "results").rglob("*"):
-        twin = tmp_path / path.relative_to(demo_run)
+    compared = 0
+    for path in (tmp_path / "results").rglob("*"):
+        twin = demo_run / path.relative_to(tmp_path)
         if path.suffix == ".h5":
             with h5py.File(path) as a, h5py.File(twin) as b:
                 for name in a:
                     assert np.array_equal(a[name][()], b[name][()]), f"{path}: {name}"
-        elif path.suffix in (".csv", ".json"):
-            assert path.read_text() == twin.read_text(), path
+            compared += 1
+        elif path.suffix in (".csv", ".json") and "report" not in path.parts:
+            assert path.read_text() == twin.read_text(), path  # the paper table has one type
+            compared += 1
+    assert compared >= 15
 
 
 def test_a_failed_job_is_reported_and_a_rerun_runs_only_what_is_missing(repo, cluster, tmp_path):
-    write_config(tmp_path, TINY)
+    write_config(tmp_path, MACRO_ONLY)
     made = snakemake(repo, tmp_path, "resources/demo/CASME_sq/CAS(ME)^2code_final.xlsx")
     assert made.returncode == 0, made.stderr[-3000:]
     frame = next((tmp_path / "resources/demo/CASME_sq/rawpic/s16").glob("*/img010.jpg"))
@@ -132,8 +146,8 @@ def test_a_failed_job_is_reported_and_a_rerun_runs_only_what_is_missing(repo, cl
 
     frame.write_bytes(intact)
     plan = planned_jobs(snakemake(repo, tmp_path, "-n", "features"))
-    assert plan == {"face_crops": 1, "optical_flow": 2, "roi_stacks": 2, "features": 1}
+    assert plan == {"face_crops": 1, "optical_flow": 1, "roi_stacks": 1, "features": 1}
     rerun = on_slurm(repo, tmp_path, "features")
     assert rerun.returncode == 0, (rerun.stdout + rerun.stderr)[-6000:]
     index = pd.read_csv(tmp_path / "results/demo/index/videos.csv")
-    assert len(list((tmp_path / "results/demo/roi").rglob("*.h5"))) == 2 * len(index)
+    assert len(list((tmp_path / "results/demo/roi").rglob("*.h5"))) == len(index)
