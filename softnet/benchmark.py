@@ -283,17 +283,22 @@ def stage_table(
             if kind not in summary or chosen.empty:
                 continue
             k = int(summary[kind]["k"])
-            units = len(chosen)
-            if stage == "scoring":  # the frames of the scored videos (of a subject, per fold)
-                rois = caches[(caches["stage"] == "roi") & (caches["k"] == k)]
-                units = sum(
-                    rois[(rois["subject"] == s) & ((rois["video"] == v) | (v == ""))][
-                        "frames"
-                    ].sum()
-                    for s, v in zip(chosen["subject"], chosen["video"])
-                )
+            units = scored_frames(chosen, caches, k) if stage == "scoring" else len(chosen)
             add(stage, kind, k, chosen, units, threads)
     return pd.DataFrame(rows)
+
+
+def scored_frames(jobs: pd.DataFrame, caches: pd.DataFrame, k: int) -> int:
+    """Feature frames the scoring jobs scored: their videos' ROI frames at k (all of a
+    subject's videos for a job per held-out subject, whose video is '')."""
+    rois = caches[(caches["stage"] == "roi") & (caches["k"] == k)]
+    frames = 0
+    for subject, video in zip(jobs["subject"], jobs["video"]):
+        scored = rois["subject"] == subject
+        if video:
+            scored &= rois["video"] == video
+        frames += int(rois["frames"][scored].sum())
+    return frames
 
 
 def training_rates(logs: Path, summary: dict) -> dict[str, float]:
@@ -616,7 +621,7 @@ def snakemake(workdir: Path, cores: int, *targets: str) -> float:
     return seconds
 
 
-def demo_run(args: argparse.Namespace, workdir: Path) -> Run:
+def synthetic_run(args: argparse.Namespace, workdir: Path) -> Run:
     """Make the synthetic set (not timed), then time `snakemake all` on it from its frames."""
     from softnet.demo import make_demo
 
@@ -870,7 +875,7 @@ def main(argv: list[str] | None = None) -> None:
         workdir = args.workdir or Path(tempfile.mkdtemp(prefix="softnet-benchmark-"))
         temporary = None if args.workdir or args.keep else workdir
         workdir.mkdir(parents=True, exist_ok=True)
-        run = configured_run(args, workdir) if args.configfile else demo_run(args, workdir)
+        run = configured_run(args, workdir) if args.configfile else synthetic_run(args, workdir)
     try:
         stages, measures, extra = measure(run, args)
         text = markdown(describe(run), stages, measures, extra)

@@ -11,8 +11,11 @@ import pandas as pd
 import pytest
 
 from softnet.benchmark import (
+    SCRIPTS_REFERENCE,
     RealDataset,
+    Run,
     cache_files,
+    end_to_end_measures,
     extrapolate,
     job_of,
     k_types,
@@ -89,7 +92,7 @@ def test_cache_files_count_frames_and_bytes(tmp_path):
 
 def jobs_and_caches() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Two videos: faces 2 s + 4 s for 10 + 30 frames, flow at k = 5 10 s + 30 s for 15 + 25
-    pairs, and one micro fold scored per video and one macro fold per subject."""
+    pairs, one micro job scoring a video and one macro job scoring a subject's videos."""
     jobs = pd.DataFrame(
         [
             ("faces", "", None, "s1", "v1", 2.0, 100.0),
@@ -110,6 +113,7 @@ def jobs_and_caches() -> tuple[pd.DataFrame, pd.DataFrame]:
             ("flow", 5, "s1", "v1", 15, 30_000),
             ("flow", 5, "s2", "v2", 25, 50_000),
             ("roi", 5, "s1", "v1", 15, 3000),
+            ("roi", 5, "s1", "v3", 7, 700),  # not scored by the per-video micro job
             ("roi", 15, "s2", "v2", 5, 1000),
         ],
         columns=["stage", "k", "subject", "video", "frames", "bytes"],
@@ -210,6 +214,21 @@ def test_scripts_stages_sum_our_jobs():
     ours = scripts_comparison(stages, SUMMARY)
     assert ours["cropping"] == 6.0 and ours["features micro"] == 40.0  # flow k5; no ROI jobs
     assert ours["training micro"] == 66.0 and ours["training macro"] == 9.0
+
+
+def test_end_to_end_against_the_scripts_only_on_their_kind_of_data(tmp_path):
+    jobs, caches = jobs_and_caches()
+    stages = stage_table(jobs, caches, SUMMARY, workers=2, training_threads=2)
+    assert sum(SCRIPTS_REFERENCE.seconds.values()) == 1374.0
+    run = Run(tmp_path, {}, "toy", cores=2, wall_seconds=687.0)
+    measures, ratio = end_to_end_measures(run, stages, SUMMARY, comparable=True)
+    assert ratio == pytest.approx(0.5)
+    rows = {m.item: m for m in measures}
+    assert rows["workflow, snakemake all from frames"].value == 687.0
+    assert "this run's k: micro 5, macro 15" in rows["published scripts (reference)"].detail
+    assert rows["cropping: sum of job seconds / the scripts' 288 s"].value == pytest.approx(6 / 288)
+    measures, ratio = end_to_end_measures(run, stages, SUMMARY, comparable=False)
+    assert ratio is None and [m.item for m in measures] == ["workflow, snakemake all from frames"]
 
 
 def test_tables_hold_every_number():
