@@ -4,6 +4,7 @@
     python3 bootstrap.py test [pytest options]      # the test suite
     python3 bootstrap.py spot VIDEO... [--model M] [--weights DIR] [--fps N] [-- snakemake options]
                                                     # spot expressions in your own videos
+    python3 bootstrap.py benchmark [options]        # time, memory and disk of every stage
 
 Needs only Python >= 3.11 with venv and pip. The environment (.venv) is created on the first
 call and reinstalled only when pyproject.toml changes, so repeated calls start at once.
@@ -92,7 +93,9 @@ def command_line(task: str, options: list[str]) -> list[str]:
         return [str(PYTHON), "-m", "pytest", *options]
     if task == "spot":
         return spot_command(options)
-    raise SystemExit(f"unknown task {task!r}: use `demo`, `spot` or `test`")
+    if task == "benchmark":
+        return [str(PYTHON), "-m", "softnet.benchmark", *options]
+    raise SystemExit(f"unknown task {task!r}: use `demo`, `spot`, `benchmark` or `test`")
 
 
 def main(argv: list[str]) -> int:

@@ -1,22 +1,25 @@
-"""Synthetic long-video dataset in the CAS(ME)^2 release layout.
+"""Synthetic long-video dataset in the CAS(ME)^2 (or the SAMM-LV) release layout.
 
 The real datasets need a signed licence, so the workflow, its tests and its demo run on this
 stand-in: one long video per subject of a real face (scikit-image's astronaut photograph) with
 planted macro- and micro-expressions whose timing is known, plus the nuisances the method has to
 cope with (slow head motion, blinks, sensor noise). Files are laid out and annotated exactly like
-the real release so that the same reader code handles both.
+the real release so that the same reader code handles both. The SAMM-LV layout (200 fps) is
+for measurements like for like with runs on that release's layout (softnet.benchmark).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import cv2
 import dlib
 import numpy as np
+import openpyxl
 import pandas as pd
 from skimage import data as skdata
 
@@ -68,6 +71,27 @@ STIMULI: tuple[tuple[str, str, str], ...] = (
 )
 WORKBOOK_NAME = "CAS(ME)^2code_final.xlsx"
 SHEET_NAMES = ("CASFEcode_final", "naming rule1", "naming rule2")
+#: The release layouts the demo can be written in.
+LAYOUTS = ("casme2", "sammlv")
+#: SAMM-LV's subjects (DATASETS.md: 006..026, 028, 030..037), each with one video here.
+SAMM_SUBJECTS: tuple[str, ...] = tuple(f"{n:03d}" for n in (*range(6, 27), 28, *range(30, 38)))
+SAMM_WORKBOOK_NAME = "SAMM_LongVideos_V1_Release.xlsx"
+SAMM_HEADER = (
+    "Subject",
+    "Filename",
+    "Inducement Code",
+    "Onset",
+    "Apex",
+    "Offset",
+    "Duration",
+    "Type",
+    "Action Units",
+    "Notes",
+)
+SAMM_TYPE_LABEL = {"micro": "Micro - 1/2", "macro": "Macro"}
+#: SAMM-LV records at 200 fps, CAS(ME)^2 at 30: the same expressions last this many times
+#: more frames (the gaps between events stay as they are: they only need to be neutral).
+SAMM_DURATION_SCALE = 200 / 30
 
 # Event timing (offset - onset, frames) and peak displacement (pixels at the 128x128 crop scale
 # the method works at), chosen to resemble the real annotations (micro 8..16, macro ~35 frames).
@@ -136,19 +160,27 @@ def frame_name(number: int) -> str:
     return f"img{number:03d}.jpg"
 
 
+def samm_frame_name(video: str, number: int, frames: int) -> str:
+    """SAMM-LV frame file name: 4-digit numbers, 5 digits in a video that needs them."""
+    return f"{video}_{number:0{max(4, len(str(frames)))}d}.jpg"
+
+
 @lru_cache(maxsize=1)
 def _source() -> np.ndarray:
     return cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR)
 
 
-def _plan_events(rng: np.random.Generator, frames: int, micro: bool = True) -> list[_Event]:
+def _plan_events(
+    rng: np.random.Generator, frames: int, micro: bool = True, duration_scale: float = 1.0
+) -> list[_Event]:
     """Place 1-2 macro and 1-2 micro events (or macro only) with neutral gaps, shrinking the
-    plan to fit."""
+    plan to fit. `duration_scale` stretches the events' DURATION ranges (a higher frame rate)."""
     types = ["macro"] * int(rng.integers(1, 3)) + ["micro"] * int(rng.integers(1, 3))
     rng.shuffle(types)
     if not micro:
         types = [t for t in types if t == "macro"]
-    durations = [int(rng.integers(DURATION[t][0], DURATION[t][1] + 1)) for t in types]
+    bounds = {t: [round(d * duration_scale) for d in DURATION[t]] for t in DURATION}
+    durations = [int(rng.integers(bounds[t][0], bounds[t][1] + 1)) for t in types]
 
     def needed(gap: int) -> int:
         return sum(d + 1 for d in durations) + gap * (len(types) + 1)
@@ -157,7 +189,7 @@ def _plan_events(rng: np.random.Generator, frames: int, micro: bool = True) -> l
         drop = next(i for i in range(len(types)) if types.count(types[i]) > 1)
         del types[drop], durations[drop]
     if needed(NOMINAL_GAP) > frames:
-        durations = [DURATION[t][0] for t in types]
+        durations = [bounds[t][0] for t in types]
     gap = min(NOMINAL_GAP, (frames - sum(d + 1 for d in durations)) // (len(types) + 1))
     if gap < MIN_GAP:
         raise ValueError(f"{frames} frames cannot hold one macro and one micro event")
@@ -315,6 +347,7 @@ def _face_box(img: np.ndarray) -> dlib.rectangle | None:
 
 def _write_video(
     folder: Path,
+    names: Callable[[int], str],
     rng: np.random.Generator,
     frames: int,
     frame_size: tuple[int, int],
@@ -322,7 +355,8 @@ def _write_video(
     events: list[_Event],
     blinks: list[_Blink],
 ) -> None:
-    """Render and write one subject's long video, re-drawing the look until dlib sees the face."""
+    """Render and write one subject's long video (frame t to `names(t)`), re-drawing the look
+    until dlib sees the face."""
     width, height = frame_size
     grid = np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32))
     drift_amp, drift_period, drift_phase = _drift(rng)
@@ -355,7 +389,7 @@ def _write_video(
     blink = _blink_field(grid, pts)
 
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / frame_name(1)).write_bytes(first.tobytes())  # the bytes cv2.imwrite would write
+    (folder / names(1)).write_bytes(first.tobytes())  # the bytes cv2.imwrite would write
     for t in range(2, frames + 1):
         displacement = None
         for e, field in zip(events, fields):
@@ -364,9 +398,7 @@ def _write_video(
         for b in blinks:
             if (a := b.envelope(t)) > 0:
                 displacement = blink * a if displacement is None else displacement + blink * a
-        cv2.imwrite(
-            str(folder / frame_name(t)), _render(look, grid, displacement, motion(t), noise())
-        )
+        cv2.imwrite(str(folder / names(t)), _render(look, grid, displacement, motion(t), noise()))
 
 
 def make_demo(
@@ -376,64 +408,84 @@ def make_demo(
     seed: int = 0,
     frame_size: tuple[int, int] = (320, 240),
     without_micro: int = 0,
+    layout: str = "casme2",
 ) -> pd.DataFrame:
-    """Write a synthetic CAS(ME)^2 release (`root` is the CASME_sq folder); return its ground truth.
+    """Write a synthetic release in `layout`; return its ground truth.
 
-    One video per subject under rawpic/, the annotation workbook beside it. The last
-    `without_micro` subjects get macro-expressions only, as several CAS(ME)^2 subjects have no
-    micro-expression. The returned table has columns subject, video, type ('micro' |
-    'macro'), onset, apex, offset (1-based frames).
+    casme2: `root` is the CASME_sq folder, one video per subject under rawpic/ and the
+    annotation workbook beside it. sammlv: `root` is the SAMMLV folder, one video per subject
+    (006_1, 007_1, ...) under SAMM_longvideos/ and the SAMM workbook beside it; its events last
+    SAMM_DURATION_SCALE times as many frames. The last `without_micro` subjects get
+    macro-expressions only, as several CAS(ME)^2 subjects have no micro-expression. The
+    returned table has columns subject, video, type ('micro' | 'macro'), onset, apex, offset
+    (1-based frames).
     """
-    if not 1 <= subjects <= len(SUBJECT_NUMBERS):
-        raise ValueError(f"subjects must be in 1..{len(SUBJECT_NUMBERS)}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"demo layout {layout!r}: use one of {', '.join(LAYOUTS)}")
+    names = SUBJECT_NUMBERS if layout == "casme2" else SAMM_SUBJECTS
+    if not 1 <= subjects <= len(names):
+        raise ValueError(f"subjects must be in 1..{len(names)}")
     if not 0 <= without_micro < subjects:
         raise ValueError(
             f"without_micro must be in 0..{subjects - 1}: a subject needs micro events"
         )
     root = Path(root)
-    truth, code_rows = [], []
+    scale = 1.0 if layout == "casme2" else SAMM_DURATION_SCALE
+    truth = []
     for index in range(subjects):
         rng = np.random.default_rng((seed, index))
-        number = SUBJECT_NUMBERS[index]
-        code, name, suffix = STIMULI[index % len(STIMULI)]
-        video = f"{number}_{code}{suffix}"
-        events = _plan_events(rng, frames, micro=index < subjects - without_micro)
+        if layout == "casme2":
+            number = SUBJECT_NUMBERS[index]
+            code, _, suffix = STIMULI[index % len(STIMULI)]
+            subject, video = f"s{number}", f"{number}_{code}{suffix}"
+            folder = root / "rawpic" / subject / video
+            frame_names = frame_name
+        else:
+            subject = SAMM_SUBJECTS[index]
+            video = f"{subject}_1"
+            folder = root / "SAMM_longvideos" / video
+            frame_names = partial(samm_frame_name, video, frames=frames)
+        events = _plan_events(rng, frames, index < subjects - without_micro, scale)
         blinks = _plan_blinks(rng, events, frames)
-        _write_video(
-            root / "rawpic" / f"s{number}" / video,
-            rng,
-            frames,
-            frame_size,
-            index % 2 == 1,
-            events,
-            blinks,
-        )
-        for k, e in enumerate(events, start=1):
-            aus, emotion, reported = ACTIONS[e.action][1:]
-            code_rows.append(
-                [
-                    index + 1,
-                    f"{name}_{k}",
-                    e.onset,
-                    e.apex,
-                    e.offset,
-                    aus,
-                    emotion,
-                    TYPE_LABEL[e.type],
-                    reported,
-                ]
-            )
-            truth.append(
-                {
-                    "subject": f"s{number}",
-                    "video": video,
-                    "type": e.type,
-                    "onset": e.onset,
-                    "apex": e.apex,
-                    "offset": e.offset,
-                }
-            )
+        _write_video(folder, frame_names, rng, frames, frame_size, index % 2 == 1, events, blinks)
+        truth += [
+            {"subject": subject, "video": video, "index": index, "number": k, "event": e}
+            for k, e in enumerate(events, start=1)
+        ]
+    if layout == "casme2":
+        _write_casme2_workbook(root, subjects, truth)
+    else:
+        _write_samm_workbook(root, truth)
+    return pd.DataFrame(
+        [
+            {"subject": t["subject"], "video": t["video"], "type": t["event"].type}
+            | {key: getattr(t["event"], key) for key in ("onset", "apex", "offset")}
+            for t in truth
+        ],
+        columns=["subject", "video", "type", "onset", "apex", "offset"],
+    )
 
+
+def _write_casme2_workbook(root: Path, subjects: int, planted: list[dict]) -> None:
+    """CAS(ME)^2code_final.xlsx: 3 sheets without headers (events, subjects, stimuli)."""
+    code_rows = []
+    for t in planted:
+        e = t["event"]
+        aus, emotion, reported = ACTIONS[e.action][1:]
+        stimulus = STIMULI[t["index"] % len(STIMULI)][1]
+        code_rows.append(
+            [
+                t["index"] + 1,
+                f"{stimulus}_{t['number']}",
+                e.onset,
+                e.apex,
+                e.offset,
+                aus,
+                emotion,
+                TYPE_LABEL[e.type],
+                reported,
+            ]
+        )
     sheets = (
         pd.DataFrame(code_rows),
         pd.DataFrame([[n, f"s{n}", i + 1] for i, n in enumerate(SUBJECT_NUMBERS[:subjects])]),
@@ -442,4 +494,30 @@ def make_demo(
     with pd.ExcelWriter(root / WORKBOOK_NAME, engine="openpyxl") as writer:
         for sheet, sheet_name in zip(sheets, SHEET_NAMES):
             sheet.to_excel(writer, sheet_name=sheet_name, header=False, index=False)
-    return pd.DataFrame(truth, columns=["subject", "video", "type", "onset", "apex", "offset"])
+
+
+def _write_samm_workbook(root: Path, planted: list[dict]) -> None:
+    """SAMM_LongVideos_V1_Release.xlsx: a 9-row legend, the header on row 10, then the events."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "FACS_Movement_Only"
+    for line in range(1, 10):
+        sheet.append([f"Synthetic SAMM-LV stand-in (softnet.demo), legend line {line}"])
+    sheet.append(SAMM_HEADER)
+    for t in planted:
+        e = t["event"]
+        sheet.append(
+            [
+                t["subject"],
+                f"{t['video']}_{t['number']}",
+                1,
+                e.onset,
+                e.apex,
+                e.offset,
+                e.offset - e.onset,
+                SAMM_TYPE_LABEL[e.type],
+                ACTIONS[e.action][1],
+                None,
+            ]
+        )
+    book.save(root / SAMM_WORKBOOK_NAME)

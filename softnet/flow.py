@@ -108,7 +108,8 @@ def features_of_flow(flow: np.ndarray) -> np.ndarray:
 _worker: dict[str, object] = {}
 
 
-def _start_worker(face_path: str, k: int, params: TVL1Params) -> None:
+def start_worker(face_path: str, k: int, params: TVL1Params) -> None:
+    """Initialise a worker process (or this process) for the pairs of one video and k."""
     cv2.setNumThreads(1)
     with h5py.File(face_path, "r") as handle:
         _worker["crops"] = handle["crops"][()]
@@ -116,9 +117,21 @@ def _start_worker(face_path: str, k: int, params: TVL1Params) -> None:
     _worker["tvl1"] = params.create()
 
 
-def _pair(t: int) -> np.ndarray:
+def pair_flow(t: int) -> np.ndarray:
+    """The bare TV-L1 flow (H, W, 2) of pair t, crop t to crop t+k, in a started worker."""
     crops, k = _worker["crops"], _worker["k"]
-    return flow_features(crops[t], crops[t + k], _worker["tvl1"])
+    return _worker["tvl1"].calc(crops[t], crops[t + k], None)
+
+
+def pair_features(t: int) -> np.ndarray:
+    """Feature frame t (u, v, strain), as a flow job computes it, in a started worker."""
+    return features_of_flow(pair_flow(t))
+
+
+def worker_pool(face_path: Path, k: int, params: TVL1Params, workers: int):
+    """`workers` single-threaded processes started for one video and k (forkserver)."""
+    context = multiprocessing.get_context("forkserver")
+    return context.Pool(workers, start_worker, (str(face_path), k, params))
 
 
 def iter_flow(face_path: Path, k: int, params: TVL1Params, threads: int) -> Iterator[np.ndarray]:
@@ -126,12 +139,11 @@ def iter_flow(face_path: Path, k: int, params: TVL1Params, threads: int) -> Iter
     with h5py.File(face_path, "r") as handle:
         pairs = handle["crops"].shape[0] - k
     if threads <= 1:
-        _start_worker(str(face_path), k, params)
-        yield from map(_pair, range(pairs))
+        start_worker(str(face_path), k, params)
+        yield from map(pair_features, range(pairs))
         return
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(threads, _start_worker, (str(face_path), k, params)) as pool:
-        yield from pool.imap(_pair, range(pairs), chunksize=4)
+    with worker_pool(face_path, k, params, threads) as pool:
+        yield from pool.imap(pair_features, range(pairs), chunksize=4)
 
 
 class FlowError(RuntimeError):

@@ -17,14 +17,14 @@ import os
 import platform
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import h5py
 import numpy as np
 import pandas as pd
 
-from softnet.flow import TVL1Params, features_of_flow, iter_flow
+from softnet.flow import TVL1Params, features_of_flow, iter_flow, pair_flow, worker_pool
 
 
 def machine() -> str:
@@ -80,6 +80,39 @@ def timed(features: Iterator[np.ndarray]) -> tuple[int, float]:
     start = time.perf_counter()
     count = sum(1 for _ in features)
     return count, time.perf_counter() - start
+
+
+def bare_tvl1(t: int) -> None:
+    """DualTVL1OpticalFlow.calc of pair t alone: no u, v, strain, nothing sent back or written."""
+    pair_flow(t)
+
+
+def _worker_id(_: int) -> int:
+    time.sleep(0.05)  # long enough that every started worker takes one
+    return os.getpid()
+
+
+def pool_seconds(
+    face_path: Path,
+    k: int,
+    params: TVL1Params,
+    workers: int,
+    task: Callable[[int], object],
+    pairs: int,
+) -> float:
+    """Wall seconds of `task` (flow.pair_features, or bare_tvl1) over pairs 0 .. pairs-1 on
+    `workers` single-thread processes, counted once every worker has started, so that process
+    start-up does not weigh on short measurements."""
+    with worker_pool(face_path, k, params, workers) as pool:
+        started: set[int] = set()
+        for _ in range(100):
+            started.update(pool.map(_worker_id, range(workers), chunksize=1))
+            if len(started) >= workers:
+                break
+        start = time.perf_counter()
+        for _ in pool.imap(task, range(pairs), chunksize=4):
+            pass
+        return time.perf_counter() - start
 
 
 def speed(args: argparse.Namespace) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from softnet.datasets import read_dataset
 from softnet.demo import (
     MIN_GAP,
     NOMINAL_GAP,
@@ -19,6 +20,7 @@ from softnet.demo import (
     _plan_events,
     frame_name,
     make_demo,
+    samm_frame_name,
 )
 from softnet.face import (
     CropSettings,
@@ -29,6 +31,7 @@ from softnet.face import (
     find_face_box,
     largest_face,
 )
+from softnet.labels import type_summary
 from softnet.videos import FrameFolder, read_frame
 
 FRAMES = 60
@@ -139,6 +142,29 @@ def test_events_fit_and_are_ordered(
 ) -> None:
     _check_events(demo[1], FRAMES, MIN_GAP)
     _check_events(long_demo[1], 101, NOMINAL_GAP)
+
+
+def test_samm_layout_is_read_by_the_samm_reader_with_200_fps_durations(tmp_path: Path) -> None:
+    """The SAMM-LV-layout demo (for like-for-like benchmarks): folders, names, workbook."""
+    root = tmp_path / "SAMMLV"
+    truth = make_demo(root, subjects=1, frames=240, seed=0, layout="sammlv")
+    frames = sorted(p.name for p in (root / "SAMM_longvideos" / "006_1").iterdir())
+    assert frames[0] == "006_1_0001.jpg" and frames[-1] == "006_1_0240.jpg" and len(frames) == 240
+    videos, events = read_dataset("samm", "sammlv", root)
+    assert list(videos["video"]) == ["006_1"] and list(videos["fps"]) == [200.0]
+    got = events[["subject", "video", "type", "onset", "apex", "offset"]]
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), truth)
+    # 240 frames hold one event of each type at the shortest 200-fps durations: 8 and 24
+    # frames at 30 fps, times 200 / 30.
+    duration = dict(zip(truth["type"], truth["offset"] - truth["onset"]))
+    assert duration == {"micro": 53, "macro": 160}
+    assert {t: s["k"] for t, s in type_summary(videos, events, "sammlv").items()} == {
+        "micro": 27,
+        "macro": 80,
+    }
+    assert samm_frame_name("006_1", 12, frames=10_500) == "006_1_00012.jpg"
+    with pytest.raises(ValueError, match="layout 'samm'"):
+        make_demo(tmp_path / "x", layout="samm")
 
 
 def test_too_short_video_is_refused(tmp_path: Path) -> None:
