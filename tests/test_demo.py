@@ -11,7 +11,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from softnet.datasets import read_dataset
 from softnet.demo import (
     MIN_GAP,
     NOMINAL_GAP,
@@ -31,6 +30,7 @@ from softnet.face import (
     find_face_box,
     largest_face,
 )
+from softnet.index import read_dataset
 from softnet.labels import type_summary
 from softnet.videos import FrameFolder, read_frame
 
