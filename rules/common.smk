@@ -101,6 +101,11 @@ def dataset_fps(name):
     return entry["fps"] or datasets.FPS.get(datasets.layout_kind(entry["kind"]))
 
 
+def flow_output(path):
+    """The flow file, temp() with flow.keep_flow false: deleted once its ROI stacks exist."""
+    return path if config["flow"]["keep_flow"] else temp(path)
+
+
 def flow_gpus(wildcards):
     """GPUs of a flow job: only the tensorflow engine uses them."""
     if config["flow"]["engine"] != "tensorflow":

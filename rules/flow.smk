@@ -2,7 +2,7 @@ rule optical_flow:
     input:
         faces="results/{dataset}/faces/{subject}/{video}.h5",
     output:
-        "results/{dataset}/flow/k{k}/{subject}/{video}.h5",
+        flow_output("results/{dataset}/flow/k{k}/{subject}/{video}.h5"),
     log:
         "logs/{dataset}/flow/k{k}/{subject}/{video}.log",
     benchmark:

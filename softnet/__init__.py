@@ -3,6 +3,11 @@
 import os
 from importlib.metadata import PackageNotFoundError, version
 
+# Registers the HDF5 compression filters of the caches (softnet.cache) with h5py, in every
+# process that imports the package: workflow scripts, the flow workers, the training loader
+# and the tests. Without it, h5py cannot read a cache tensor written with them.
+import hdf5plugin  # noqa: F401
+
 # Before any module imports TensorFlow: drop its C++ INFO and WARNING lines from the jobs'
 # logs (the few it prints before its logging starts remain).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -14,12 +14,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import h5py
+import hdf5plugin
 import numpy as np
 
 import softnet
 
-#: Chunk one feature frame at a time: readers stream frames in order or pick single frames.
-COMPRESSION = {"compression": "gzip", "compression_opts": 4, "shuffle": True}
+
+def compression(dtype: str | np.dtype) -> hdf5plugin.Blosc:
+    """The lossless codec of a frame dataset: Blosc with zstd (level 5) after a shuffle.
+
+    Chosen by measurement (README, "Disk space"): against gzip level 4 with HDF5's shuffle,
+    it writes float32 flow about twice as fast and reads it about three times as fast, at
+    the same size (+0.6%: float32 TV-L1 flow is incompressible beyond ~1.28x by any lossless
+    codec tried); ROI stacks are 1% smaller, face crops 5% smaller. Byte shuffle groups the bytes
+    of each float; single-byte pixels gain from bit shuffle instead. h5py reads the older
+    gzip files natively; importing softnet registers this filter (hdf5plugin) for reading.
+    """
+    itemsize = np.dtype(dtype).itemsize
+    shuffle = hdf5plugin.Blosc.BITSHUFFLE if itemsize == 1 else hdf5plugin.Blosc.SHUFFLE
+    return hdf5plugin.Blosc(cname="zstd", clevel=5, shuffle=shuffle)
 
 
 @contextmanager
@@ -39,12 +52,18 @@ def atomic_h5(path: str | os.PathLike) -> Iterator[h5py.File]:
 def frame_dataset(handle: h5py.File, name: str, shape: tuple[int, ...], dtype: str) -> h5py.Dataset:
     """A chunked, compressed dataset whose first axis is the frame axis.
 
+    One frame a chunk: readers stream frames in order or pick single frames (training).
     A dataset created with 0 frames can grow (resize along axis 0) while a video is decoded.
     """
     chunks = (1, *shape[1:])
     maxshape = None if shape[0] else (None, *shape[1:])
     return handle.create_dataset(
-        name, shape=shape, dtype=dtype, chunks=chunks, maxshape=maxshape, **COMPRESSION
+        name,
+        shape=shape,
+        dtype=dtype,
+        chunks=chunks,
+        maxshape=maxshape,
+        compression=compression(dtype),
     )
 
 

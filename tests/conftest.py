@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+import softnet  # noqa: F401  registers the caches' HDF5 filters for tests that read them
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers
 

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import h5py
+import hdf5plugin
 import numpy as np
 import pandas as pd
 import pytest
@@ -47,7 +48,8 @@ def test_every_stage_writes_its_tensors_with_provenance(demo_run):
                 assert (
                     flow["flow"].shape == (80 - k, 128, 128, 3) and flow["flow"].dtype == np.float32
                 )
-                assert flow["flow"].compression == "gzip" and flow["flow"].chunks[0] == 1
+                codec = flow["flow"].id.get_create_plist().get_filter(0)[0]
+                assert codec == hdf5plugin.Blosc.filter_id and flow["flow"].chunks[0] == 1
                 assert roi["roi"].shape == (80 - k, 42, 42, 3) and roi["roi"].dtype == np.float32
                 for handle in (flow, roi):
                     assert handle.attrs["k"] == k and handle.attrs["video"] == video.video
@@ -133,6 +135,35 @@ def test_flow_batch_size_reruns_nothing_and_flow_gpus_go_to_the_tensorflow_engin
         jobs = result.stdout.split("rule optical_flow:")[1:]
         resources = [job.split("resources:", 1)[1].split("\n", 1)[0] for job in jobs]
         assert resources and all(f"gpu={gpus}" in line for line in resources), resources
+
+
+def test_keep_flow_false_drops_each_flow_file_once_its_roi_stacks_exist(repo, tmp_path):
+    """flow.keep_flow: false marks the flow files temp(): the ROI stacks stay, a rerun plans
+    nothing, and only a change that reruns the ROI stage recomputes the flow."""
+    dataset = {"name": "demo", "kind": "demo", "expression_types": ["micro"]}
+    config = {**TINY, "datasets": [dataset], "demo": {**TINY["demo"], "frames": 60}}
+    config["flow"] = {**TINY["flow"], "keep_flow": False}
+    write_config(tmp_path, config)
+    result = snakemake(repo, tmp_path, "features")
+    assert result.returncode == 0, result.stderr[-4000:]
+    results = tmp_path / "results" / "demo"
+    assert list(results.glob("flow/**/*.h5")) == []
+    roi_files = sorted(results.glob("roi/k*/*/*.h5"))
+    assert len(roi_files) == 2  # one video per subject, one k
+    for path in roi_files:
+        with h5py.File(path) as roi:
+            assert roi["roi"].shape[1:] == (42, 42, 3) and np.abs(roi["roi"][()]).sum() > 0
+
+    def plan() -> dict[str, int]:
+        result = snakemake(repo, tmp_path, "-n", "features")
+        assert result.returncode == 0, result.stderr[-2000:]
+        return planned_jobs(result)
+
+    assert plan() == {}
+    write_config(tmp_path, {**config, "flow": TINY["flow"]})  # keep_flow back at true
+    assert plan() == {}
+    write_config(tmp_path, {**config, "roi": {"roi_margin": 10}})
+    assert plan() == {"optical_flow": 2, "roi_stacks": 2, "features": 1}
 
 
 def test_changing_p_plans_only_spotting_evaluation_and_reports(repo, demo_run):
