@@ -1,7 +1,8 @@
 """Leave-one-subject-out training of SOFTNet (spec section 8), one fold per job.
 
-The training frames are streamed from the ROI files batch by batch: a fold only keeps the
-list of (file, frame, label, augmentation) it draws, never a copy of the dataset.
+The training frames are streamed from the ROI files batch by batch, a thread reading ahead of
+the SGD step: a fold only keeps the list of (file, frame, label, augmentation) it draws and
+a few batches, never a copy of the dataset.
 """
 
 from __future__ import annotations
