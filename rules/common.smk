@@ -208,23 +208,29 @@ def scoring_models(name, expression_type):
     return {s: labels.model_name(s, folds) for s in scored["subject"]}
 
 
-def video_model(wildcards):
-    """The model of the video's subject: its own fold, or the final model."""
+def fold_model(wildcards):
+    """The model that scores the subject's videos: its own fold's, or the final model."""
     model = scoring_models(wildcards.dataset, wildcards.type)[wildcards.subject]
     return f"results/{wildcards.dataset}/{wildcards.type}/models/{model}.keras"
 
 
-def video_roi(wildcards):
-    k = dataset_index(wildcards.dataset)[2][wildcards.type]["k"]
-    return roi_file(wildcards.dataset, k, wildcards.subject, wildcards.video)
-
-
-def score_curves(wildcards):
-    """Score curve files of every video that the dataset's scope processes for a type."""
+def fold_rois(wildcards):
+    """ROI files of the subject's videos that the dataset's scope scores, in index order."""
     k, videos = videos_for_type(wildcards.dataset, wildcards.type)
     return [
-        f"results/{wildcards.dataset}/{wildcards.type}/scores/{v.subject}/{v.video}.csv"
+        roi_file(wildcards.dataset, k, v.subject, v.video)
         for v in videos.itertuples()
+        if v.subject == wildcards.subject
+    ]
+
+
+def score_folders(wildcards):
+    """The score-curve folder of every subject whose videos the dataset's scope scores for
+    a type (one score_fold job each), in index order."""
+    _, videos = videos_for_type(wildcards.dataset, wildcards.type)
+    return [
+        f"results/{wildcards.dataset}/{wildcards.type}/scores/{subject}"
+        for subject in dict.fromkeys(videos["subject"])
     ]
 
 

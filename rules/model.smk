@@ -28,16 +28,16 @@ rule train_fold:
         "../workflow_scripts/train_fold.py"
 
 
-rule score_video:
+rule score_fold:
     input:
-        model=video_model,
-        roi=video_roi,
+        model=fold_model,
+        rois=fold_rois,
     output:
-        "results/{dataset}/{type}/scores/{subject}/{video}.csv",
+        directory("results/{dataset}/{type}/scores/{subject}"),
     log:
-        "logs/{dataset}/{type}/scores/{subject}/{video}.log",
+        "logs/{dataset}/{type}/scores/{subject}.log",
     benchmark:
-        "benchmarks/{dataset}/{type}/scores/{subject}/{video}.tsv"
+        "benchmarks/{dataset}/{type}/scores/{subject}.tsv"
     conda:
         "../envs/softnet.yaml"
     resources:
@@ -46,7 +46,7 @@ rule score_video:
     params:
         version=version("scores"),
     script:
-        "../workflow_scripts/score_video.py"
+        "../workflow_scripts/score_fold.py"
 
 
 rule model_card:

@@ -1,6 +1,6 @@
 rule plot_score_curves:
     input:
-        scores=score_curves,
+        scores=score_folders,
         intervals="results/{dataset}/{type}/evaluation/intervals.csv",
         thresholds="results/{dataset}/{type}/spotting/thresholds.csv",
         events="results/{dataset}/index/events.csv",
@@ -26,7 +26,7 @@ rule plot_score_curves:
 
 rule plot_p_sweep:
     input:
-        scores=score_curves,
+        scores=score_folders,
         videos="results/{dataset}/index/videos.csv",
         events="results/{dataset}/index/events.csv",
         summary="results/{dataset}/index/summary.json",

@@ -1,6 +1,6 @@
 rule spot_intervals:
     input:
-        scores=score_curves,
+        scores=score_folders,
         summary="results/{dataset}/index/summary.json",
     output:
         intervals="results/{dataset}/{type}/spotting/intervals.csv",

@@ -7,6 +7,7 @@ published weight files and our own checkpoints are matched to the model by those
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import h5py
@@ -102,14 +103,8 @@ def as_streams(rois: np.ndarray) -> list[np.ndarray]:
 
 
 def predict_scores(model: keras.Model, rois: np.ndarray, batch_size: int = 1024) -> np.ndarray:
-    """Scores (N,) for raw ROI stacks, normalised a batch at a time so memory stays bounded."""
-    scores = np.empty(len(rois), dtype=np.float32)
-    for start in range(0, len(rois), batch_size):
-        batch = normalise(rois[start : start + batch_size])
-        # A direct call, not predict(): no per-model tf.function tracing, no progress bar.
-        output = model(as_streams(batch), training=False)
-        scores[start : start + len(batch)] = keras.ops.convert_to_numpy(output).reshape(-1)
-    return scores
+    """Scores (N,) of one model for raw ROI stacks (an ensemble of one, see `ensemble_scores`)."""
+    return ensemble_scores([model], rois, batch_size)
 
 
 def load_published_weights(model: keras.Model, path: str | os.PathLike) -> None:
@@ -165,11 +160,13 @@ def ensemble_scores(
 ) -> np.ndarray:
     """The mean score of the models for every ROI stack (a single model: its own score).
 
-    Each batch is read and normalised once for all models, not once per model.
+    Each batch is read and normalised once for all models, not once per model, a batch at a
+    time so that memory stays bounded.
     """
     scores = np.empty(len(rois), dtype=np.float32)
     for start in range(0, len(rois), batch_size):
         streams = as_streams(normalise(rois[start : start + batch_size]))
+        # A direct call, not predict(): no per-model tf.function tracing, no progress bar.
         total = sum(
             keras.ops.convert_to_numpy(model(streams, training=False))
             .reshape(-1)
@@ -178,6 +175,21 @@ def ensemble_scores(
         )
         scores[start : start + len(streams[0])] = total / len(models)
     return scores
+
+
+def score_roi_files(
+    models: list[keras.Model], roi_files: list[str | os.PathLike]
+) -> Iterator[tuple[str, str, int, np.ndarray]]:
+    """(subject, video, k, scores) of each ROI file in turn, scored by the models' ensemble.
+
+    One process scores many videos, so TensorFlow starts once for all of them.
+    """
+    for path in roi_files:
+        with h5py.File(path, "r") as handle:
+            attrs = handle.attrs
+            subject, video, k = str(attrs["subject"]), str(attrs["video"]), int(attrs["k"])
+            scores = ensemble_scores(models, handle["roi"])
+        yield subject, video, k, scores
 
 
 def save_checkpoint(model: keras.Model, path: str | os.PathLike) -> None:

@@ -21,6 +21,8 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import find_peaks
 
+from softnet.datasets import natural_key
+
 PEAK_COLUMNS = {
     "q": "int64",
     "score": "float64",
@@ -124,6 +126,16 @@ def read_scores(path: Path) -> tuple[str, str, np.ndarray]:
     """Subject, video and scores of a score-curve file (scores/<subject>/<video>.csv)."""
     path = Path(path)
     return path.parent.name, path.stem, pd.read_csv(path)["score"].to_numpy()
+
+
+def score_files(folders: list[str | Path]) -> list[Path]:
+    """The score-curve files of subject folders (scores/<subject>/<video>.csv), in the index's
+    order: the folders as given, each one's videos in natural order."""
+    return [
+        path
+        for folder in map(Path, folders)
+        for path in sorted(folder.glob("*.csv"), key=lambda p: natural_key(p.stem))
+    ]
 
 
 INTERVAL_COLUMNS = ["subject", "video", "q", "score", "start0", "end0", "onset", "offset", "dummy"]

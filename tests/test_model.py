@@ -18,6 +18,7 @@ from softnet.model import (
     normalise,
     predict_scores,
     save_checkpoint,
+    score_roi_files,
 )
 
 FOLDS = ("s1", "s2", "s3")
@@ -135,6 +136,22 @@ def test_predict_scores_normalises_and_batches(model: keras.Model) -> None:
     np.testing.assert_allclose(predict_scores(model, rois), scores, atol=1e-6)
     empty = predict_scores(model, np.zeros((0, 42, 42, 3), dtype=np.float32))
     assert empty.shape == (0,) and empty.dtype == np.float32
+
+
+def test_roi_files_are_scored_in_turn_with_their_names_and_k(model: keras.Model, tmp_path) -> None:
+    rng = np.random.default_rng(6)
+    files, stacks = [], []
+    for subject, video, frames in (("s2", "a", 3), ("s2", "b", 4)):
+        rois = rng.uniform(-1, 1, size=(frames, 42, 42, 3)).astype(np.float32)
+        files.append(tmp_path / f"{video}.h5")
+        with h5py.File(files[-1], "w") as handle:
+            handle["roi"] = rois
+            handle.attrs.update(subject=subject, video=video, k=frames + 1)
+        stacks.append(rois)
+    scored = list(score_roi_files([model], files))
+    assert [(s, v, k) for s, v, k, _ in scored] == [("s2", "a", 4), ("s2", "b", 5)]
+    for (*_, scores), rois in zip(scored, stacks, strict=True):
+        assert np.array_equal(scores, predict_scores(model, rois))
 
 
 @pytest.mark.parametrize("fold", FOLDS)

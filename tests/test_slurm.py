@@ -56,7 +56,7 @@ CLUSTER_RULE_LOGS = [
     "flow/k*/*/*.log",
     "roi/k*/*/*.log",
     "*/train_fold/*.log",
-    "*/scores/*/*.log",
+    "*/scores/*.log",
 ]
 
 

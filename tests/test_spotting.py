@@ -1,11 +1,13 @@
 """Smoothing, threshold and peak picking turn a score curve into the right frame intervals."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.signal import find_peaks
 
-from softnet.spotting import one_based, smooth, spot, threshold
+from softnet.spotting import one_based, score_files, smooth, spot, threshold
 
 
 def test_smooth_averages_the_window_before_and_after_each_frame():
@@ -93,3 +95,16 @@ def test_peak_tables_of_several_videos_concatenate_with_stable_dtypes():
     both = pd.concat([empty, full], ignore_index=True)
     assert both.dtypes.to_dict() == full.dtypes.to_dict()
     assert both["start0"].dtype == np.int64 and both["dummy"].dtype == bool
+
+
+def test_score_files_keep_the_folders_order_and_each_folders_natural_order(tmp_path: Path):
+    for name in ("s10/v10.csv", "s10/v9.csv", "s9/v1.csv"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("feature_frame,frame,score\n")
+    (tmp_path / "s10" / "notes.txt").write_text("not a curve")
+    found = score_files([tmp_path / "s9", str(tmp_path / "s10")])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "s9/v1.csv",
+        "s10/v9.csv",
+        "s10/v10.csv",
+    ]

@@ -10,7 +10,7 @@ import pytest
 
 from softnet import training
 from softnet.labels import FINAL_MODEL, fold_number, fold_subjects, model_name
-from softnet.model import predict_scores
+from softnet.model import normalise, predict_scores
 from softnet.training import (
     AUGMENTATIONS,
     ROIBatches,
@@ -20,6 +20,7 @@ from softnet.training import (
     configure_tensorflow,
     draw_samples,
     fit_subject,
+    measure_loading,
     published_weights,
     train_fold,
 )
@@ -141,6 +142,56 @@ def roi_files(
         files.append(path)
         labels.append(y)
     return files, labels
+
+
+def test_batches_hold_the_samples_as_read_one_at_a_time_and_prefetching_keeps_them(tmp_path):
+    files, _ = roi_files(tmp_path, frames=12)
+    samples = [
+        Sample(1, 7, 1),
+        Sample(0, 3, 0),
+        Sample(1, 2, 1, "noise"),
+        Sample(1, 7, 1, "flip"),  # a frame twice in one batch
+        Sample(0, 3, 1, "blur"),
+        Sample(0, 11, 0),
+        Sample(1, 0, 1, "noise"),
+    ]
+    expected = []
+    with h5py.File(files[0]) as first, h5py.File(files[1]) as second:
+        for index, sample in enumerate(samples):
+            roi = (first, second)[sample.video]["roi"][sample.frame][None]
+            altered = augment(normalise(roi)[0], sample.augmentation, noise_seed=index)
+            expected.append(normalise(altered[None])[0])
+    batches = ROIBatches(files, samples, batch_size=3, seed=0)
+    try:
+        direct = [batches.batch(i) for i in range(len(batches))]
+        ahead = list(batches.prefetched(depth=2))
+    finally:
+        batches.close()
+    frames = np.concatenate([np.concatenate(streams, axis=-1) for streams, _ in direct])
+    assert frames.tobytes() == np.stack(expected).tobytes()
+    assert np.concatenate([y for _, y in direct]).tolist() == [s.label for s in samples]
+    assert len(ahead) == len(direct) == 3
+    for (streams, target), (again, same) in zip(direct, ahead, strict=True):
+        assert all(a.tobytes() == b.tobytes() for a, b in zip(streams, again, strict=True))
+        assert target.tobytes() == same.tobytes()
+
+
+def test_the_loading_measurement_times_the_same_batches_from_memory_and_the_loader(
+    tmp_path, monkeypatch
+):
+    files, labels = roi_files(tmp_path)
+    model = RecordingModel()
+    monkeypatch.setattr(training, "build_softnet", lambda **_: model)
+    params = TrainingParams()
+    timing = measure_loading(files, labels, "micro", params, fold_seed=1001, steps=8)
+    assert timing.steps == 8 and min(timing.step_s_loading, timing.step_s_in_memory) > 0
+    assert timing.ratio == timing.step_s_loading / timing.step_s_in_memory
+    # 72 samples: 6 batches, so the loader starts a second epoch after 6 steps
+    per_batch = params.batch_size
+    first, in_memory = model.samples[:per_batch], model.samples[per_batch : per_batch * 9]
+    assert in_memory[:per_batch] == first and len(model.samples) == per_batch * 17
+    assert model.samples[per_batch * 9 :] == in_memory
+    assert in_memory[per_batch * 6 :] == in_memory[: per_batch * 2]
 
 
 def test_training_is_deterministic_and_learns(tmp_path):

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import cv2
 import h5py
 import hdf5plugin
 import numpy as np
@@ -90,7 +91,7 @@ def test_a_complete_run_plans_nothing(repo, demo_run):
     assert planned_jobs(result) == {}
 
 
-DOWNSTREAM_OF_ROI = {"train_fold", "score_video", "spot_intervals", "evaluate", "paper_table"}
+DOWNSTREAM_OF_ROI = {"train_fold", "score_fold", "spot_intervals", "evaluate", "paper_table"}
 REPORTS = {"plot_score_curves", "plot_p_sweep", "plot_training_loss", "plot_timelines", "all"}
 
 
@@ -233,6 +234,61 @@ def test_all_videos_scope_scores_subjects_without_events_of_the_type(repo, tmp_p
     assert scopes["all"]["FP"] > scopes["labelled"]["FP"]  # s19's intervals are all false
     table = pd.read_csv(tmp_path / "results" / "demo" / "report" / "paper_table.csv")
     assert set(table["scope"]) == {"labelled", "all"}
+
+
+def planned_inputs(result, rule: str) -> dict[str, list[str]]:
+    """Output -> inputs of each job of `rule` in a dry run's printout (its indented lines)."""
+    jobs = {}
+    for job in result.stdout.split(f"rule {rule}:\n")[1:]:
+        fields = {}
+        for line in job.splitlines():
+            if not line.startswith("    "):
+                break
+            key, _, value = line.strip().partition(": ")
+            fields[key] = value
+        jobs[fields["output"]] = fields["input"].split(", ")
+    return jobs
+
+
+def test_scoring_plans_one_job_per_fold_and_type(repo, tmp_path):
+    """Two videos for each of p01 and p02, one for p03, which has no micro-expression: each
+    subject's videos of a type are scored by one job, p03's micro ones by the final model."""
+    events = ["subject,video,type,onset,apex,offset,fps"]
+    events += [f"{s},a,micro,2,4,6,30" for s in ("p01", "p02")]
+    events += [f"{s},b,macro,3,6,9,30" for s in ("p01", "p02")] + ["p03,a,macro,3,6,9,30"]
+    root = tmp_path / "lab"
+    frame = np.random.default_rng(0).integers(0, 256, (24, 32, 3), dtype=np.uint8)
+    for subject, video in [("p01", "a"), ("p01", "b"), ("p02", "a"), ("p02", "b"), ("p03", "a")]:
+        (root / subject / video).mkdir(parents=True)
+        for number in range(1, 13):
+            cv2.imwrite(str(root / subject / video / f"{number:03d}.png"), frame)
+    (root / "events.csv").write_text("\n".join(events) + "\n")
+    dataset = {"name": "lab", "kind": "generic", "root": str(root), "video_scope": "all"}
+    write_config(tmp_path, {"datasets": [dataset], "flow": {"threads": 2}})
+    indexed = snakemake(repo, tmp_path, "results/lab/index/summary.json")
+    assert indexed.returncode == 0, indexed.stderr[-3000:]
+    k = {
+        t: e["k"]
+        for t, e in json.loads(
+            (tmp_path / "results" / "lab" / "index" / "summary.json").read_text()
+        ).items()
+    }
+
+    result = snakemake(repo, tmp_path, "-n", "all")
+    assert result.returncode == 0, result.stderr[-3000:]
+    plan = planned_jobs(result)
+    assert plan["score_fold"] == 6 and plan["train_fold"] == 6  # 3 models of each type
+    assert plan["roi_stacks"] == 10  # 5 videos x 2 k
+    roi = "results/lab/roi/k{k}/{subject}/{video}.h5"
+    expected = {}
+    for t in ("micro", "macro"):
+        for subject, videos in [("p01", "ab"), ("p02", "ab"), ("p03", "a")]:
+            model = "final" if (t, subject) == ("micro", "p03") else subject
+            expected[f"results/lab/{t}/scores/{subject}"] = [
+                f"results/lab/{t}/models/{model}.keras",
+                *[roi.format(k=k[t], subject=subject, video=v) for v in videos],
+            ]
+    assert planned_inputs(result, "score_fold") == expected
 
 
 def test_an_unknown_config_key_is_an_error(repo, tmp_path):

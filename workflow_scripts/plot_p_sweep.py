@@ -6,7 +6,7 @@ from softnet.datasets import load_events, load_k, load_videos
 from softnet.labels import used_events, videos_in_scope
 from softnet.reports import plot_p_sweep, sweep_p
 from softnet.runlog import log_to
-from softnet.spotting import read_scores
+from softnet.spotting import read_scores, score_files
 
 log_to(snakemake.log[0])
 expression_type = snakemake.wildcards.type
@@ -15,7 +15,7 @@ used = used_events(load_events(snakemake.input.events), snakemake.params.kind, e
 labelled = videos_in_scope(load_videos(snakemake.input.videos), used, "labelled")
 published = set(zip(labelled["subject"], labelled["video"]))
 curves = {}
-for path in snakemake.input.scores:
+for path in score_files(snakemake.input.scores):
     subject, video, scores = read_scores(path)
     if (subject, video) in published:
         curves[(subject, video)] = scores

@@ -8,7 +8,7 @@ from softnet.datasets import load_events, load_k
 from softnet.labels import used_events
 from softnet.reports import plot_score_curve
 from softnet.runlog import log_to
-from softnet.spotting import read_scores
+from softnet.spotting import read_scores, score_files
 
 log_to(snakemake.log[0])
 expression_type = snakemake.wildcards.type
@@ -19,7 +19,7 @@ intervals = pd.read_csv(snakemake.input.intervals, dtype=names)
 thresholds = pd.read_csv(snakemake.input.thresholds, dtype=names).set_index(["subject", "video"])
 out = Path(snakemake.output[0])
 out.mkdir(parents=True, exist_ok=True)
-for path in snakemake.input.scores:
+for path in score_files(snakemake.input.scores):
     subject, video, scores = read_scores(path)
     truth = used[(used["subject"] == subject) & (used["video"] == video)]
     threshold = thresholds.loc[(subject, video), "threshold"]

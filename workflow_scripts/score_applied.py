@@ -3,12 +3,11 @@
 import logging
 from pathlib import Path
 
-import h5py
 import pandas as pd
 
 from softnet.applied import scaled_k
 from softnet.datasets import load_videos
-from softnet.model import ensemble_scores, load_models
+from softnet.model import load_models, score_roi_files
 from softnet.runlog import log_to
 from softnet.spotting import write_scores
 
@@ -21,10 +20,7 @@ timing = snakemake.params.timing
 fps = load_videos(snakemake.input.videos).set_index(["subject", "video"])["fps"]
 out = Path(snakemake.output.scores)
 rows = []
-for path in snakemake.input.rois:
-    with h5py.File(path, "r") as handle:
-        subject, video, k = handle.attrs["subject"], handle.attrs["video"], int(handle.attrs["k"])
-        scores = ensemble_scores(models, handle["roi"])
+for subject, video, k, scores in score_roi_files(models, snakemake.input.rois):
     target = out / subject / f"{video}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     write_scores(target, scores)

@@ -4,13 +4,14 @@ import json
 
 from softnet.datasets import load_k
 from softnet.runlog import log_to
-from softnet.spotting import read_scores, spot_videos
+from softnet.spotting import read_scores, score_files, spot_videos
 
 log_to(snakemake.log[0])
 k = load_k(snakemake.input.summary, snakemake.wildcards.type)
 settings = snakemake.params.spotting
 curves = {
-    (subject, video): scores for subject, video, scores in map(read_scores, snakemake.input.scores)
+    (subject, video): scores
+    for subject, video, scores in map(read_scores, score_files(snakemake.input.scores))
 }
 intervals, thresholds = spot_videos(
     curves, dict.fromkeys(curves, k), settings["p"], settings["dummy_interval"]
