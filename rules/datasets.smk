@@ -31,5 +31,6 @@ checkpoint index_dataset:
         kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
         root=lambda wildcards: dataset_root(wildcards.dataset),
         annotations=lambda wildcards: DATASETS[wildcards.dataset]["annotations"],
+        fps=lambda wildcards: DATASETS[wildcards.dataset]["fps"],
     script:
         "../workflow_scripts/index_dataset.py"

@@ -86,12 +86,13 @@ def write_index(
     kind: str,
     root: Path,
     annotations: str | None,
+    fps: float | None,
     videos_csv: Path,
     events_csv: Path,
     summary_json: Path,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, dict]]:
     """Read and check a dataset, then write its three index files; returns what it wrote."""
-    videos, events = read_dataset(name, kind, root, annotations)
+    videos, events = read_dataset(name, kind, root, annotations, fps)
     summary = type_summary(videos, events, kind)
     videos.to_csv(videos_csv, index=False)
     events.to_csv(events_csv, index=False)

@@ -157,7 +157,7 @@ def test_a_bad_workbook_names_file_sheet_and_row_and_writes_no_index(tmp_path, k
     edit_workbook(workbook, edit)
     outputs = index_outputs(tmp_path / "index")
     with pytest.raises(DatasetError) as error:
-        write_index(kind, kind, tmp_path / "release", None, *outputs)
+        write_index(kind, kind, tmp_path / "release", None, None, *outputs)
     assert_message(error, str(workbook), *pieces)
     assert list((tmp_path / "index").iterdir()) == []
 
@@ -222,7 +222,7 @@ def test_a_frame_folder_with_a_gap_is_an_error_naming_it(tmp_path, kind, change,
     change(root)
     outputs = index_outputs(tmp_path / "index")
     with pytest.raises(DatasetError) as error:
-        write_index(kind, kind, root, None, *outputs)
+        write_index(kind, kind, root, None, None, *outputs)
     assert_message(error, f"{root / folder}: ", *pieces)
     assert list((tmp_path / "index").iterdir()) == []
 

@@ -252,7 +252,7 @@ def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
     """The command on the tiny demo's run: every stage, the targets, the extrapolation."""
     main(
         ["--from-run", str(demo_run), "--cores", "2", "--bare-pairs", "4", "--sample-pairs", "4"]
-        + ["--output", str(tmp_path), "--name", "tiny"]
+        + ["--loader-steps", "5", "--output", str(tmp_path), "--name", "tiny"]
     )
     table = pd.read_csv(tmp_path / "tiny.csv")
     stages = set(table[table["section"] == "stages"]["item"].str.split().str[0])
@@ -260,5 +260,7 @@ def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
     assert len(table[table["section"] == "targets"]) == 3
     flow = table.set_index("item").loc["flow stage, time per pair (2 workers)", "value"]
     assert flow > 0
+    loader = table[table["item"] == "training step: ROI loading vs in memory"]
+    assert sorted(loader["type"]) == ["macro", "micro"] and (loader["value"] > 0).all()
     text = (tmp_path / "tiny.md").read_text()
     assert "bare DualTVL1OpticalFlow.calc" in text and "| SAMM-LV | total |" in text

@@ -15,8 +15,8 @@ from workflow_runs import TINY, planned_jobs, snakemake, write_config
 pytestmark = pytest.mark.workflow
 
 
-def index_of(workdir: Path):
-    index = workdir / "results" / "demo" / "index"
+def index_of(workdir: Path, dataset: str = "demo"):
+    index = workdir / "results" / dataset / "index"
     summary = json.loads((index / "summary.json").read_text())
     videos = pd.read_csv(index / "videos.csv", dtype={"subject": str, "video": str})
     events = pd.read_csv(index / "events.csv", dtype={"subject": str, "video": str})
@@ -252,10 +252,11 @@ def planned_inputs(result, rule: str) -> dict[str, list[str]]:
 
 def test_scoring_plans_one_job_per_fold_and_type(repo, tmp_path):
     """Two videos for each of p01 and p02, one for p03, which has no micro-expression: each
-    subject's videos of a type are scored by one job, p03's micro ones by the final model."""
-    events = ["subject,video,type,onset,apex,offset,fps"]
-    events += [f"{s},a,micro,2,4,6,30" for s in ("p01", "p02")]
-    events += [f"{s},b,macro,3,6,9,30" for s in ("p01", "p02")] + ["p03,a,macro,3,6,9,30"]
+    subject's videos of a type are scored by one job, p03's micro ones by the final model.
+    The frame folders' rate comes from the config (datasets[].fps), as the CSV has none."""
+    events = ["subject,video,type,onset,apex,offset"]
+    events += [f"{s},a,micro,2,4,6" for s in ("p01", "p02")]
+    events += [f"{s},b,macro,3,6,9" for s in ("p01", "p02")] + ["p03,a,macro,3,6,9"]
     root = tmp_path / "lab"
     frame = np.random.default_rng(0).integers(0, 256, (24, 32, 3), dtype=np.uint8)
     for subject, video in [("p01", "a"), ("p01", "b"), ("p02", "a"), ("p02", "b"), ("p03", "a")]:
@@ -264,9 +265,10 @@ def test_scoring_plans_one_job_per_fold_and_type(repo, tmp_path):
             cv2.imwrite(str(root / subject / video / f"{number:03d}.png"), frame)
     (root / "events.csv").write_text("\n".join(events) + "\n")
     dataset = {"name": "lab", "kind": "generic", "root": str(root), "video_scope": "all"}
-    write_config(tmp_path, {"datasets": [dataset], "flow": {"threads": 2}})
+    write_config(tmp_path, {"datasets": [{**dataset, "fps": 25}], "flow": {"threads": 2}})
     indexed = snakemake(repo, tmp_path, "results/lab/index/summary.json")
     assert indexed.returncode == 0, indexed.stderr[-3000:]
+    assert set(index_of(tmp_path, "lab")[0]["fps"]) == {25.0}
     k = {
         t: e["k"]
         for t, e in json.loads(

@@ -11,6 +11,7 @@ videos, events, summary = write_index(
     snakemake.params.kind,
     snakemake.params.root,
     snakemake.params.annotations,
+    snakemake.params.fps,
     snakemake.output.videos,
     snakemake.output.events,
     snakemake.output.summary,
