@@ -7,6 +7,8 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
+from softnet.demo import SAMM_HEADER
+
 CASME2_STIMULI = [
     ("0101", "disgust1"),
     ("0102", "disgust2"),
@@ -97,20 +99,7 @@ def make_sammlv(
     sheet.title = "FACS_Movement_Only"
     for line in range(1, 10):
         sheet.append([f"legend line {line}"])
-    sheet.append(
-        [
-            "Subject",
-            "Filename",
-            "Inducement Code",
-            "Onset",
-            "Apex",
-            "Offset",
-            "Duration",
-            "Type",
-            "Action Units",
-            "Notes",
-        ]
-    )
+    sheet.append(list(SAMM_HEADER))
     for excel_row, (subject, name, code, onset, apex, offset, kind, aus) in enumerate(
         SAMM_ROWS, start=11
     ):
