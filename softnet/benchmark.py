@@ -119,7 +119,7 @@ UNITS = {"faces": "frame", "flow": "pair", "roi": "pair", "training": "fold", "s
 JOB_COLUMNS = ["stage", "type", "k", "subject", "video", "seconds", "max_rss_mb"]
 LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
 SAMPLES_LINE = re.compile(r"(\d+) training samples")
-EPOCH_LINE = re.compile(r"epoch (\d+)/(\d+):")
+EPOCH_LINE = re.compile(r"epoch (\d+)/(\d+) \(")  # "epoch 2/10 (0.4 s): {...}"
 #: What a TensorFlow job does before its work: start Python, import, build SOFTNet, predict once.
 TENSORFLOW_START = (
     "import numpy as np\n"

@@ -151,13 +151,13 @@ def test_training_progress_times_the_epochs_after_the_first():
     log = (
         "2026-01-01 10:00:00,000 INFO softnet: running on host\n"
         "2026-01-01 10:00:00,500 INFO softnet.training: 120 training samples (30 positive)\n"
-        "2026-01-01 10:00:05,000 INFO softnet.training: epoch 1/3: {...}\n"
-        "2026-01-01 10:00:06,000 INFO softnet.training: epoch 2/3: {...}\n"
+        "2026-01-01 10:00:05,000 INFO softnet.training: epoch 1/3 (4.1 s): {...}\n"
+        "2026-01-01 10:00:06,000 INFO softnet.training: epoch 2/3 (1.0 s): {...}\n"
         "a continuation line without a time stamp\n"
-        "2026-01-01 10:00:07,500 INFO softnet.training: epoch 3/3: {...}\n"
+        "2026-01-01 10:00:07,500 INFO softnet.training: epoch 3/3 (1.5 s): {...}\n"
     )
     assert training_progress(log) == (240, 2.5)  # 2 epochs of 120 samples in 2.5 s
-    one_epoch = log.splitlines()[1] + "\n2026-01-01 10:00:04,500 INFO x: epoch 1/1: {}\n"
+    one_epoch = log.splitlines()[1] + "\n2026-01-01 10:00:04,500 INFO x: epoch 1/1 (4.0 s): {}\n"
     assert training_progress(one_epoch) == (120, 4.0)
     assert training_progress("2026-01-01 10:00:00,000 INFO x: published weights\n") is None
 
@@ -260,6 +260,8 @@ def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
     assert len(table[table["section"] == "targets"]) == 3
     flow = table.set_index("item").loc["flow stage, time per pair (2 workers)", "value"]
     assert flow > 0
+    rates = table[table["item"].str.startswith("training samples per second")]
+    assert sorted(rates["type"]) == ["macro", "micro"] and (rates["value"] > 0).all()
     loader = table[table["item"] == "training step: ROI loading vs in memory"]
     assert sorted(loader["type"]) == ["macro", "micro"] and (loader["value"] > 0).all()
     text = (tmp_path / "tiny.md").read_text()
