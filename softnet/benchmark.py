@@ -32,6 +32,7 @@ import h5py
 import pandas as pd
 import yaml
 
+from softnet.applied import PUBLISHED_K
 from softnet.datasets import EXPRESSION_TYPES, layout_kind, load_events, load_k, load_videos
 from softnet.flow import TVL1Params, pair_features
 from softnet.flow_benchmark import bare_tvl1, machine, pool_seconds
@@ -93,7 +94,7 @@ REAL_DATASETS = (
         "CAS(ME)^2",
         videos=98,
         frames=254_094,
-        k={"micro": 6, "macro": 18},
+        k=PUBLISHED_K["casme2"],
         pairs={"micro": 80_000, "macro": 234_000},
         folds={"micro": 14, "macro": 20},
     ),
@@ -101,7 +102,7 @@ REAL_DATASETS = (
         "SAMM-LV",
         videos=147,
         frames=482_797,
-        k={"micro": 37, "macro": 174},
+        k=PUBLISHED_K["sammlv"],
         pairs={"micro": 311_000, "macro": 437_000},
         folds={"micro": 30, "macro": 30},
     ),
