@@ -27,6 +27,7 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import h5py
 import pandas as pd
@@ -36,6 +37,9 @@ from softnet.applied import PUBLISHED_K
 from softnet.datasets import EXPRESSION_TYPES, layout_kind, load_events, load_k, load_videos
 from softnet.flow import TVL1Params, pair_features
 from softnet.flow_benchmark import bare_tvl1, machine, pool_seconds
+
+if TYPE_CHECKING:  # TensorFlow only where measured
+    from softnet.scripts_training import ScriptsFoldTiming
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "schemas" / "config.schema.yaml"
@@ -113,6 +117,7 @@ MAX_FLOW_OVER_BARE = 1.05
 MIN_SPEEDUP_PER_WORKER = 0.9  # 2 workers >= 1.8 x one
 MAX_END_TO_END_OVER_SCRIPTS = 0.5
 MAX_LOADING_OVER_MEMORY = 1.2  # training step with ROI loading / on batches in memory
+MAX_FOLD_OVER_SCRIPTS = 1.0  # a fold's jobs / the scripts' loop on the same samples
 
 #: The cache file of each stage, and its dataset whose first axis counts frames or pairs.
 CACHE_DATASETS = {"faces": "crops", "flow": "flow", "roi": "roi"}
@@ -451,11 +456,13 @@ def targets(
     ]
 
 
-def loader_measures(run: Run, steps: int) -> list[Measure]:
-    """The training loader's step time against the same steps on batches held in memory, on
-    fold 0 of each type (every labelled video, the final model's fold) of the run."""
+def training_measures(run: Run, jobs: pd.DataFrame, steps: int, startup_s: float) -> list[Measure]:
+    """Per type: the training loader's step time against the same steps on batches held in
+    memory (fold 0: every labelled video, the final model's fold), and fold 1's training and
+    scoring jobs against the published scripts' loop re-enacted on the same samples."""
     # TensorFlow is imported here, not with the module: the rest of the command runs without.
-    from softnet.labels import used_events
+    from softnet.labels import fold_subjects, used_events
+    from softnet.scripts_training import time_scripts_fold
     from softnet.training import (
         TrainingParams,
         configure_tensorflow,
@@ -475,7 +482,6 @@ def loader_measures(run: Run, steps: int) -> list[Measure]:
         used = used_events(events, run.kind, expression_type)
         if used.empty:
             continue
-        print(f"timing the training loader ({expression_type}, {steps} steps)", flush=True)
         k = load_k(results / "index" / "summary.json", expression_type)
         labelled = videos.merge(used[["subject", "video"]].drop_duplicates())
         files = [
@@ -483,6 +489,7 @@ def loader_measures(run: Run, steps: int) -> list[Measure]:
             for subject, video in zip(labelled["subject"], labelled["video"])
         ]
         labels = video_labels(files, used, k)
+        print(f"timing the training loader ({expression_type}, {steps} steps)", flush=True)
         timing = measure_loading(files, labels, expression_type, params, params.seed * 1000, steps)
         measures.append(
             Measure(
@@ -500,7 +507,71 @@ def loader_measures(run: Run, steps: int) -> list[Measure]:
                 ),
             )
         )
+        folds = fold_subjects(videos, used)
+        if len(folds) < 2:
+            continue
+        held_out = (labelled["subject"] == folds[0]).to_numpy()
+        print(f"timing the scripts' training loop on fold 1 ({expression_type})", flush=True)
+        scripts = time_scripts_fold(
+            [f for f, out in zip(files, held_out) if not out],
+            [y for y, out in zip(labels, held_out) if not out],
+            [f for f, out in zip(files, held_out) if out],
+            [y for y, out in zip(labels, held_out) if out],
+            expression_type,
+            params,
+            fold_seed=params.seed * 1000 + 1,
+        )
+        measures += fold_measures(jobs, expression_type, folds, scripts, startup_s)
     return measures
+
+
+def fold_measures(
+    jobs: pd.DataFrame,
+    expression_type: str,
+    folds: list[str],
+    scripts: ScriptsFoldTiming,
+    startup_s: float,
+) -> list[Measure]:
+    """Fold 1 in this run (its training and scoring jobs, a TensorFlow start each) against
+    the scripts' loop on the same samples and epochs plus their one start shared by the folds."""
+    mine = jobs[(jobs["type"] == expression_type) & (jobs["subject"] == folds[0])]
+    training = float(mine.loc[mine["stage"] == "training", "seconds"].sum())
+    scoring = float(mine.loc[mine["stage"] == "scoring", "seconds"].sum())
+    if not training or not scoring:
+        return []
+    theirs = scripts.seconds + startup_s / len(folds)
+    ours = training + scoring
+    return [
+        Measure(
+            "tensorflow",
+            "fold 1: training job + scoring job",
+            ours,
+            "s",
+            expression_type,
+            detail=f"{training:.1f} s + {scoring:.1f} s, a TensorFlow start each",
+        ),
+        Measure(
+            "tensorflow",
+            "fold 1: the scripts' loop, same samples and epochs",
+            theirs,
+            "s",
+            expression_type,
+            detail=(
+                f"{scripts.samples} samples: fit with validation {scripts.fit_s:.1f} s, "
+                f"predict {scripts.predict_s:.1f} s ({scripts.held_out_frames} frames), "
+                f"start-up {startup_s:.1f} s / {len(folds)} folds"
+            ),
+        ),
+        Measure(
+            "targets",
+            "fold 1, start-up included / the scripts' loop",
+            ours / theirs,
+            "x",
+            expression_type,
+            target=f"<= {MAX_FOLD_OVER_SCRIPTS}",
+            met=ours / theirs <= MAX_FOLD_OVER_SCRIPTS,
+        ),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -786,18 +857,18 @@ def tensorflow_startup() -> float:
 
 
 def tensorflow_measures(
-    run: Run, stages: pd.DataFrame, samples_per_s: dict[str, float], steps: int
+    run: Run,
+    jobs: pd.DataFrame,
+    stages: pd.DataFrame,
+    samples_per_s: dict[str, float],
+    steps: int,
 ) -> list[Measure]:
-    """Start-up per job, and per type training samples per second, time per fold, scoring."""
+    """Start-up per job, and per type training samples per second, time per fold, scoring,
+    the loader and fold 1 against the scripts' loop."""
     print("timing TensorFlow's start-up", flush=True)
-    measures = [
-        Measure(
-            "tensorflow",
-            "start-up per job (Python, imports, SOFTNet built, one prediction)",
-            tensorflow_startup(),
-            "s",
-        )
-    ]
+    startup = tensorflow_startup()
+    item = "start-up per job (Python, imports, SOFTNet built, one prediction)"
+    measures = [Measure("tensorflow", item, startup, "s")]
     for kind in EXPRESSION_TYPES:
         if kind in samples_per_s:
             item = f"training samples per second ({run.training_threads} threads)"
@@ -806,7 +877,7 @@ def tensorflow_measures(
             chosen = stages[(stages["stage"] == stage) & (stages["type"] == kind)]
             for row in chosen.itertuples():
                 measures.append(Measure("tensorflow", item, row.job_seconds / row.jobs, "s", kind))
-    return measures + loader_measures(run, steps)
+    return measures + training_measures(run, jobs, steps, startup)
 
 
 def end_to_end_measures(
@@ -850,7 +921,7 @@ def measure(run: Run, args: argparse.Namespace) -> tuple[pd.DataFrame, list[Meas
     end_to_end, ratio = end_to_end_measures(run, stages, summary, comparable)
     measures = [
         *flow,
-        *tensorflow_measures(run, stages, samples_per_s, args.loader_steps),
+        *tensorflow_measures(run, jobs, stages, samples_per_s, args.loader_steps),
         *end_to_end,
         *targets(flow_over_bare, speedup, run.cores, ratio),
     ]

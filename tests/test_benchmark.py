@@ -17,6 +17,7 @@ from softnet.benchmark import (
     cache_files,
     end_to_end_measures,
     extrapolate,
+    fold_measures,
     job_of,
     k_types,
     like_the_reference,
@@ -231,6 +232,20 @@ def test_end_to_end_against_the_scripts_only_on_their_kind_of_data(tmp_path):
     assert ratio is None and [m.item for m in measures] == ["workflow, snakemake all from frames"]
 
 
+def test_fold_one_against_the_scripts_loop_on_the_same_samples():
+    from softnet.scripts_training import ScriptsFoldTiming
+
+    jobs, _ = jobs_and_caches()
+    scripts = ScriptsFoldTiming(samples=100, held_out_frames=30, fit_s=20.0, predict_s=2.0)
+    ours, theirs, ratio = fold_measures(jobs, "micro", ["s1", "s2"], scripts, startup_s=8.0)
+    assert ours.value == 26.0 and "20.0 s + 6.0 s" in ours.detail  # training + scoring of s1
+    assert theirs.value == 26.0 and "start-up 8.0 s / 2 folds" in theirs.detail
+    assert (ratio.value, ratio.met, ratio.target) == (1.0, True, "<= 1.0")
+    slower = ScriptsFoldTiming(samples=100, held_out_frames=30, fit_s=19.0, predict_s=2.0)
+    assert fold_measures(jobs, "micro", ["s1", "s2"], slower, startup_s=8.0)[2].met is False
+    assert fold_measures(jobs, "macro", ["s1", "s2"], scripts, startup_s=8.0) == []  # no job
+
+
 def test_tables_hold_every_number():
     jobs, caches = jobs_and_caches()
     stages = stage_table(jobs, caches, SUMMARY, workers=2, training_threads=2)
@@ -257,7 +272,10 @@ def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
     table = pd.read_csv(tmp_path / "tiny.csv")
     stages = set(table[table["section"] == "stages"]["item"].str.split().str[0])
     assert stages == {"faces", "flow", "roi", "training", "scoring"}
-    assert len(table[table["section"] == "targets"]) == 3
+    targets_rows = table[table["section"] == "targets"]
+    assert len(targets_rows) == 5  # flow, workers, end to end, fold 1 of each type
+    folds = table[table["item"] == "fold 1, start-up included / the scripts' loop"]
+    assert sorted(folds["type"]) == ["macro", "micro"] and (folds["value"] > 0).all()
     flow = table.set_index("item").loc["flow stage, time per pair (2 workers)", "value"]
     assert flow > 0
     rates = table[table["item"].str.startswith("training samples per second")]

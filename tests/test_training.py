@@ -1,6 +1,8 @@
-"""LOSO training: sampling, augmentation, determinism and the published weights' fold order."""
+"""LOSO training: sampling, augmentation, determinism and the published weights' fold order;
+the published scripts' loop re-enacted for timing."""
 
 import json
+from itertools import islice
 from pathlib import Path
 
 import h5py
@@ -11,6 +13,7 @@ import pytest
 from softnet import training
 from softnet.labels import FINAL_MODEL, fold_number, fold_subjects, model_name
 from softnet.model import normalise, predict_scores
+from softnet.scripts_training import scripts_batches, time_scripts_fold
 from softnet.training import (
     AUGMENTATIONS,
     ROIBatches,
@@ -256,3 +259,32 @@ def test_pretrained_folds_load_the_authors_file_of_their_fold(published_weights)
     )
     scores = model([inputs[..., c : c + 1] for c in range(3)]).numpy().ravel()
     assert np.allclose(scores, expected["s1.hdf5"], atol=1e-4)
+
+
+def test_the_scripts_generator_normalises_every_batch_and_starts_again_after_the_last():
+    rng = np.random.default_rng(1)
+    held = [
+        ([rng.random((2, 42, 42, 1), dtype=np.float32) * 5 for _ in range(3)], np.array([1.0, 0]))
+        for _ in range(2)
+    ]
+    passed = list(islice(scripts_batches(held), 3))
+    for (streams, labels), (raw, expected) in zip(passed, [*held, held[0]], strict=True):
+        frames = np.concatenate(streams, axis=-1)
+        assert isinstance(streams, tuple) and len(streams) == 3
+        assert np.array_equal(frames, normalise(np.concatenate(raw, axis=-1)))
+        assert frames.min() == pytest.approx(0.0, abs=1e-6) and frames.max() == pytest.approx(1.0)
+        assert labels is expected
+
+
+def test_the_scripts_loop_times_a_fold_on_the_samples_this_workflow_draws(tmp_path):
+    files, labels = roi_files(tmp_path, videos=3)
+    params = TrainingParams(epochs=1)
+    configure_tensorflow(threads=1, seed=params.seed)
+    timing = time_scripts_fold(
+        files[:2], labels[:2], files[2:], labels[2:], "micro", params, fold_seed=1001
+    )
+    drawn = draw_samples(labels[:2], "micro", params, fold_seed=1001)
+    assert timing.samples == len(drawn) == 12 * 4 + 24  # positives x 4, int(48 / 2) negatives
+    assert timing.held_out_frames == 30
+    assert timing.fit_s > 0 and timing.predict_s > 0
+    assert timing.seconds == timing.fit_s + timing.predict_s

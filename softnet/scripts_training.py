@@ -1,0 +1,123 @@
+"""The published scripts' training loop, re-enacted on one fold so that the benchmark can time
+it beside this workflow's fold in the same run, on the same samples and epochs.
+
+The published training (their training.py) holds every training frame in memory, resets one
+model's weights per fold, fits it with Keras on a Python generator that min-max normalises
+each batch as it passes, evaluates the held-out subject's frames after every epoch
+(`validation_data`), then predicts them, all in one process that starts TensorFlow once per
+dataset and type. Only the timing is of interest here: the network, the samples and the
+epochs are this workflow's, and loading the frames is not timed (the scripts had them in
+memory from their feature stage). Not used by the workflow.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from softnet.model import as_streams, build_softnet, normalise
+from softnet.training import ROIBatches, TrainingParams, draw_samples
+
+
+@dataclass(frozen=True)
+class ScriptsFoldTiming:
+    """Seconds of the scripts' loop on one fold, after its data were in memory."""
+
+    samples: int
+    held_out_frames: int
+    #: Keras fit for all epochs, each with its evaluation of the held-out frames.
+    fit_s: float
+    predict_s: float
+
+    @property
+    def seconds(self) -> float:
+        return self.fit_s + self.predict_s
+
+
+def scripts_batches(
+    held: list[tuple[list[np.ndarray], np.ndarray]],
+) -> Iterator[tuple[tuple[np.ndarray, ...], np.ndarray]]:
+    """Endless batches as the scripts' generator yields them: normalised on every pass."""
+    while True:
+        for streams, labels in held:
+            frames = normalise(np.concatenate(streams, axis=-1))
+            yield tuple(as_streams(frames)), labels
+
+
+def _held_out(files: list[Path], labels: list[np.ndarray], batch_size: int):
+    """The held-out videos' feature frames and labels in batches, read into memory."""
+    frames = []
+    for path in files:
+        with h5py.File(path, "r") as handle:
+            frames.append(handle["roi"][:])
+    frames_all, labels_all = np.concatenate(frames), np.concatenate(labels).astype(np.float32)
+    return [
+        (as_streams(frames_all[start : start + batch_size]), labels_all[start : start + batch_size])
+        for start in range(0, len(frames_all), batch_size)
+    ]
+
+
+def time_scripts_fold(
+    train_files: list[Path],
+    train_labels: list[np.ndarray],
+    held_out_files: list[Path],
+    held_out_labels: list[np.ndarray],
+    expression_type: str,
+    params: TrainingParams,
+    fold_seed: int,
+) -> ScriptsFoldTiming:
+    """Time the scripts' fit (with per-epoch validation) and prediction of one fold.
+
+    The training batches are the ones this workflow's fold draws (`draw_samples`), prepared
+    once and held in memory. The fit and prediction functions are traced before the clock
+    starts, and the weights then reset, as the scripts' later folds find them traced.
+    """
+    samples = draw_samples(train_labels, expression_type, params, fold_seed)
+    if not samples:
+        raise ValueError("no training frames: the other subjects have no ROI frames")
+    loader = ROIBatches(train_files, samples, params.batch_size, seed=fold_seed)
+    try:
+        training = [loader.batch(i) for i in range(len(loader))]
+    finally:
+        loader.close()
+    validation = _held_out(held_out_files, held_out_labels, params.batch_size)
+    model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
+    initial = model.get_weights()
+    model.fit(
+        scripts_batches(training),
+        steps_per_epoch=1,
+        epochs=1,
+        validation_data=scripts_batches(validation),
+        validation_steps=1,
+        verbose=0,
+    )
+    model.predict(_inputs(validation), steps=1, verbose=0)
+    model.set_weights(initial)
+    started = time.perf_counter()
+    model.fit(
+        scripts_batches(training),
+        steps_per_epoch=len(training),
+        epochs=params.epochs,
+        validation_data=scripts_batches(validation),
+        validation_steps=len(validation),
+        verbose=0,
+    )
+    fitted = time.perf_counter()
+    model.predict(_inputs(validation), steps=len(validation), verbose=0)
+    done = time.perf_counter()
+    frames = sum(len(labels) for _, labels in validation)
+    return ScriptsFoldTiming(len(samples), frames, fitted - started, done - fitted)
+
+
+def _inputs(held: list[tuple[list[np.ndarray], np.ndarray]]) -> Iterator[tuple]:
+    """The batches' inputs alone, normalised, for prediction (the scripts' predict_generator).
+
+    Each is a 1-tuple: Keras reads a bare tuple of three arrays as (inputs, targets, weights).
+    """
+    for streams, _ in scripts_batches(held):
+        yield (streams,)
