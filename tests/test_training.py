@@ -13,7 +13,7 @@ import pytest
 from softnet import training
 from softnet.labels import FINAL_MODEL, fold_number, fold_subjects, model_name
 from softnet.model import normalise, predict_scores
-from softnet.scripts_training import scripts_batches, time_scripts_fold
+from softnet.scripts_timing import scripts_batches, time_scripts_fold
 from softnet.training import (
     AUGMENTATIONS,
     ROIBatches,

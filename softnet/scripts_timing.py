@@ -1,13 +1,15 @@
-"""The published scripts' training loop, re-enacted on one fold so that the benchmark can time
-it beside this workflow's fold in the same run, on the same samples and epochs.
+"""The published scripts' stages re-enacted, so that the benchmark can time them beside this
+workflow on the same data in the same run, rather than trust times taken on another day.
 
-The published training (their training.py) holds every training frame in memory, resets one
-model's weights per fold, fits it with Keras on a Python generator that min-max normalises
-each batch as it passes, evaluates the held-out subject's frames after every epoch
-(`validation_data`), then predicts them, all in one process that starts TensorFlow once per
-dataset and type. Only the timing is of interest here: the network, the samples and the
-epochs are this workflow's, and loading the frames is not timed (the scripts had them in
-memory from their feature stage). Not used by the workflow.
+Cropping: every frame read in colour, cropped to the video's box, resized, written as a JPEG
+and read back in grey (spec section 3). Features: TV-L1 and strain pair after pair in one
+process with OpenCV's own threads. Training: their training.py holds every training frame in
+memory, resets one model's weights per fold, fits it with Keras on a Python generator that
+min-max normalises each batch as it passes, evaluates the held-out subject's frames after
+every epoch (`validation_data`), then predicts them, all in one process that starts
+TensorFlow once per dataset and type. Only the timing is of interest here: the network, the
+samples and the epochs are this workflow's, and loading the frames is not timed (the scripts
+had them in memory from their feature stage). Not used by the workflow.
 """
 
 from __future__ import annotations
@@ -17,11 +19,43 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import h5py
 import numpy as np
 
+from softnet.face import FaceBox
+from softnet.flow import TVL1Params, features_of_flow
 from softnet.model import as_streams, build_softnet, normalise
 from softnet.training import ROIBatches, TrainingParams, draw_samples
+
+
+def time_scripts_cropping(
+    frames: list[Path], box: FaceBox, scratch: Path, size: int = 128
+) -> float:
+    """Seconds per frame of the scripts' cropping, over `frames` (the box is found once)."""
+    started = time.perf_counter()
+    for index, path in enumerate(frames):
+        colour = cv2.imread(str(path))
+        crop = cv2.resize(colour[box.top : box.bottom, box.left : box.right], (size, size))
+        written = scratch / f"{index}.jpg"
+        cv2.imwrite(str(written), crop)
+        cv2.imread(str(written), cv2.IMREAD_GRAYSCALE)
+    return (time.perf_counter() - started) / len(frames)
+
+
+def time_scripts_flow(face_path: Path, k: int, params: TVL1Params, pairs: int) -> float:
+    """Seconds per pair of the scripts' features: TV-L1 and strain of one pair after another
+    in this process, OpenCV using all its threads (call it in a fresh process: OpenCV's
+    thread count is process-wide)."""
+    cv2.setNumThreads(cv2.getNumberOfCPUs())
+    with h5py.File(face_path, "r") as handle:
+        crops = handle["crops"][: pairs + k]
+    tvl1 = params.create()
+    count = min(pairs, len(crops) - k)
+    started = time.perf_counter()
+    for t in range(count):
+        features_of_flow(tvl1.calc(crops[t], crops[t + k], None))
+    return (time.perf_counter() - started) / count
 
 
 @dataclass(frozen=True)
@@ -94,6 +128,7 @@ def time_scripts_fold(
         epochs=1,
         validation_data=scripts_batches(validation),
         validation_steps=1,
+        shuffle=False,
         verbose=0,
     )
     model.predict(_inputs(validation), steps=1, verbose=0)
@@ -105,6 +140,7 @@ def time_scripts_fold(
         epochs=params.epochs,
         validation_data=scripts_batches(validation),
         validation_steps=len(validation),
+        shuffle=False,  # the scripts asked for True, which Keras ignores for a generator
         verbose=0,
     )
     fitted = time.perf_counter()
