@@ -1084,7 +1084,10 @@ def main(argv: list[str] | None = None) -> None:
         "--bare-pairs", type=int, default=0, help="bare TV-L1 pairs per flow file (default all)"
     )
     parser.add_argument(
-        "--sample-pairs", type=int, default=200, help="pairs of the throughput test"
+        "--sample-pairs",
+        type=int,
+        default=200,
+        help="pairs of the throughput test and of the scripts' features; frames of their cropping",
     )
     parser.add_argument(
         "--loader-steps", type=int, default=100, help="training steps of the loader test"
