@@ -930,9 +930,10 @@ def scripts_measures(
     row = next(flows.itertuples())
     face = results / "faces" / row.subject / f"{row.video}.h5"
     params = TVL1Params.from_config(run.config["flow"]["tvl1"])
-    print(f"timing the scripts' features on {sample} pairs", flush=True)
+    count = min(int(row.frames), sample)
+    print(f"timing the scripts' features on {count} pairs", flush=True)
     with multiprocessing.get_context("forkserver").Pool(1) as pool:
-        per_pair = pool.apply(time_scripts_flow, (face, int(row.k), params, sample))
+        per_pair = pool.apply(time_scripts_flow, (face, int(row.k), params, count))
     roi_s = float(stages.loc[stages["stage"] == "roi", "job_seconds"].sum())
     parts = {
         "cropping": per_frame * int(used["frame_count"].sum()),
@@ -958,7 +959,7 @@ def scripts_measures(
             per_pair * 1000,
             "ms",
             detail=(
-                f"one process, OpenCV's {os.cpu_count()} threads, {sample} pairs of {row.video}"
+                f"one process, OpenCV's {os.cpu_count()} threads, {count} pairs of {row.video}"
             ),
         ),
         Measure(
