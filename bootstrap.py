@@ -94,7 +94,7 @@ def command_line(task: str, options: list[str]) -> list[str]:
     if task == "spot":
         return spot_command(options)
     if task == "benchmark":
-        return [str(PYTHON), "-m", "softnet.benchmark", *options]
+        return [str(PYTHON), "-m", "perf.benchmark", *options]
     raise SystemExit(f"unknown task {task!r}: use `demo`, `spot`, `benchmark` or `test`")
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-from softnet import applied, datasets, generic, labels
+from softnet.applied import models as applied
+from softnet.datasets import generic, index, kinds, labels, layout, spot_inputs
+from softnet.model import folds
 from softnet.versions import STAGE_VERSIONS
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
@@ -69,7 +71,7 @@ def video_frames(wildcards):
     Read from the file, not through the checkpoint: cluster jobs evaluate resources without
     the checkpoint's state, and Snakemake 9 then fails on an incomplete-checkpoint value.
     """
-    videos = datasets.load_videos(f"results/{wildcards.dataset}/index/videos.csv")
+    videos = index.load_videos(f"results/{wildcards.dataset}/index/videos.csv")
     chosen = videos[
         (videos["subject"] == wildcards.subject) & (videos["video"] == wildcards.video)
     ]
@@ -98,7 +100,7 @@ def dataset_fps(name):
     if name == SPOT_SET:
         return SPOT["fps"]
     entry = DATASETS[name]
-    return entry["fps"] or datasets.FPS.get(datasets.layout_kind(entry["kind"]))
+    return entry["fps"] or kinds.FPS.get(kinds.layout_kind(entry["kind"]))
 
 
 def flow_output(path):
@@ -128,11 +130,9 @@ def annotation_workbook(wildcards):
     """The dataset's workbook; for real releases a missing one is an error naming the fix."""
     entry = DATASETS[wildcards.dataset]
     if entry["kind"] == "demo":
-        return (
-            f"{dataset_root(wildcards.dataset)}/{datasets.KNOWN_WORKBOOKS['casme2'][0]}"
-        )
+        return f"{dataset_root(wildcards.dataset)}/{kinds.KNOWN_WORKBOOKS['casme2'][0]}"
     return str(
-        datasets.annotation_path(
+        layout.annotation_path(
             entry["kind"], dataset_root(wildcards.dataset), entry["annotations"]
         )
     )
@@ -141,7 +141,7 @@ def annotation_workbook(wildcards):
 @cache
 def spot_sources():
     """(subject, video) -> path of every spot input; listed only when spot jobs need them."""
-    return generic.input_videos(SPOT["inputs"])
+    return spot_inputs.input_videos(SPOT["inputs"])
 
 
 def video_source(wildcards):
@@ -152,7 +152,7 @@ def video_source(wildcards):
     kind = DATASETS[name]["kind"]
     if kind == "generic":
         return str(generic.find_video(dataset_root(name), subject, video))
-    return str(datasets.frames_dir(kind, dataset_root(name), subject, video))
+    return str(layout.frames_dir(kind, dataset_root(name), subject, video))
 
 
 def dataset_index(name):
@@ -161,8 +161,8 @@ def dataset_index(name):
     with open(index.summary) as handle:
         summary = json.load(handle)
     return (
-        datasets.load_videos(index.videos),
-        datasets.load_events(index.events),
+        index.load_videos(index.videos),
+        index.load_events(index.events),
         summary,
     )
 
@@ -203,9 +203,9 @@ def scoring_models(name, expression_type):
     entry = DATASETS[name]
     videos, events, _ = dataset_index(name)
     used = labels.used_events(events, entry["kind"], expression_type)
-    folds = labels.fold_subjects(videos, used)
+    folds = folds.fold_subjects(videos, used)
     _, scored = videos_for_type(name, expression_type)
-    return {s: labels.model_name(s, folds) for s in scored["subject"]}
+    return {s: folds.model_name(s, folds) for s in scored["subject"]}
 
 
 def fold_model(wildcards):
@@ -348,7 +348,7 @@ def model_timing(model, expression_type):
 
 
 def spot_index():
-    return datasets.load_videos(checkpoints.index_inputs.get().output.videos)
+    return index.load_videos(checkpoints.index_inputs.get().output.videos)
 
 
 def applied_types(name):

@@ -64,6 +64,18 @@ class Counts:
         return _ratio(2 * p * r, p + r)
 
 
+def counts_row(counts: Counts) -> dict[str, float]:
+    """The counts and their rounded ratios, as the metrics files and tables show them."""
+    return {
+        "TP": counts.tp,
+        "FP": counts.fp,
+        "FN": counts.fn,
+        "precision": round(counts.precision, 4),
+        "recall": round(counts.recall, 4),
+        "F1": round(counts.f1, 4),
+    }
+
+
 @dataclass(frozen=True)
 class Match:
     """How one spotted interval fared.

@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import find_peaks
 
-from softnet.datasets import natural_key
+from softnet.datasets.kinds import natural_key
 
 PEAK_COLUMNS = {
     "q": "int64",

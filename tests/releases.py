@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from softnet.demo import SAMM_HEADER
+from softnet.datasets.demo import SAMM_HEADER
 
 CASME2_STIMULI = [
     ("0101", "disgust1"),

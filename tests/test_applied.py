@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from softnet.applied import (
+from softnet.applied.models import (
     ModelTiming,
     WeightsFolderError,
     published_release,
@@ -13,7 +13,7 @@ from softnet.applied import (
     scaled_k,
     video_ks,
 )
-from softnet.reports import plot_timeline
+from softnet.reports.figures import plot_timeline
 from softnet.spotting import in_seconds
 
 
@@ -76,7 +76,7 @@ def test_weight_files_come_in_fold_order(tmp_path):
 
 
 def test_the_published_ensemble_is_the_mean_of_its_folds(published_weights):
-    from softnet.model import ensemble_scores, load_models
+    from softnet.model.scoring import ensemble_scores, load_models
 
     files = published_weight_files(published_weights, "casme2", "micro")
     assert len(files) == 4

@@ -15,14 +15,16 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 from workflow_runs import snakemake, write_config
 
-from softnet import flow
-from softnet.applied import WeightsFolderError, published_weight_files
-from softnet.datasets import DatasetError, annotation_path
+from softnet.applied.models import WeightsFolderError, published_weight_files
+from softnet.datasets.index import read_dataset, write_index
+from softnet.datasets.kinds import DatasetError
+from softnet.datasets.layout import annotation_path
+from softnet.datasets.videos import FrameFolder, VideoError
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
-from softnet.flow import FlowError, TVL1Params, write_flow_cache
-from softnet.index import read_dataset, write_index
-from softnet.training import published_weights
-from softnet.videos import FrameFolder, VideoError
+from softnet.flow import opencv
+from softnet.flow.flow_cache import FlowError, write_flow_cache
+from softnet.flow.tvl1 import TVL1Params
+from softnet.model.training import published_weights
 
 CASME2_WORKBOOK = "CAS(ME)^2code_final.xlsx"
 SAMM_WORKBOOK = "SAMM_LongVideos_V1_Release.xlsx"
@@ -293,13 +295,13 @@ def test_a_nan_in_the_flow_stops_the_job_naming_video_and_pair(tmp_path, monkeyp
     with h5py.File(faces, "w") as handle:
         handle["crops"] = np.zeros((5, 8, 8), np.uint8)
 
-    def flow_with_a_nan(face_path, k, params, threads):
+    def flow_with_a_nan(face_path, k, params, threads, batch_size):
         for pair in range(4):
-            features = np.zeros((8, 8, 3), np.float32)
-            features[3, 4, 2] = np.nan if pair == 2 else 0.0
-            yield features
+            flow = np.zeros((8, 8, 2), np.float32)
+            flow[3, 4, 1] = np.nan if pair == 2 else 0.0
+            yield flow
 
-    monkeypatch.setattr(flow, "iter_flow", flow_with_a_nan)
+    monkeypatch.setattr(opencv, "iter_flow", flow_with_a_nan)
     out = tmp_path / "flow" / "v.h5"
     with pytest.raises(FlowError) as error:
         write_flow_cache(faces, out, 1, TVL1Params(), 1, {"video": "s15/v"})

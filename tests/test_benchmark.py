@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from softnet.benchmark import (
+from perf.benchmark import (
     SCRIPTS_REFERENCE,
     RealDataset,
     Run,
@@ -233,7 +233,7 @@ def test_end_to_end_against_the_scripts_only_on_their_kind_of_data(tmp_path):
 
 
 def test_fold_one_against_the_scripts_loop_on_the_same_samples():
-    from softnet.scripts_timing import ScriptsFoldTiming
+    from perf.scripts_timing import ScriptsFoldTiming
 
     jobs, _ = jobs_and_caches()
     scripts = ScriptsFoldTiming(samples=100, held_out_frames=30, fit_s=20.0, predict_s=2.0)

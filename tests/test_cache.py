@@ -125,7 +125,7 @@ def test_a_process_that_imports_any_softnet_module_reads_the_caches(tmp_path):
 
 
 def test_the_codec_benchmark_compares_both_codecs_on_each_kind_of_tensor(tmp_path):
-    from softnet.cache_benchmark import measure
+    from perf.cache_codecs import measure
 
     with atomic_h5(tmp_path / "flow.h5") as handle:
         frame_dataset(handle, "flow", (6, 16, 16, 3), "float32")[:] = odd_float_frames(6)

@@ -11,16 +11,19 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from softnet.demo import (
+from softnet.datasets.demo import (
     MIN_GAP,
     NOMINAL_GAP,
     STIMULI,
-    WORKBOOK_NAME,
     _plan_events,
     frame_name,
     make_demo,
     samm_frame_name,
 )
+from softnet.datasets.index import read_dataset
+from softnet.datasets.kinds import KNOWN_WORKBOOKS
+from softnet.datasets.labels import type_summary
+from softnet.datasets.videos import FrameFolder, read_frame
 from softnet.face import (
     CropSettings,
     crop,
@@ -30,9 +33,6 @@ from softnet.face import (
     find_face_box,
     largest_face,
 )
-from softnet.index import read_dataset
-from softnet.labels import type_summary
-from softnet.videos import FrameFolder, read_frame
 
 FRAMES = 60
 FRAME_SIZE = (320, 240)
@@ -82,7 +82,7 @@ def test_frame_names_from_100_are_unpadded(long_demo: tuple[Path, pd.DataFrame])
 
 def test_workbook_matches_release_format(demo: tuple[Path, pd.DataFrame]) -> None:
     root, truth = demo
-    wb = openpyxl.load_workbook(root / WORKBOOK_NAME)
+    wb = openpyxl.load_workbook(root / KNOWN_WORKBOOKS["casme2"][0])
     assert wb.sheetnames == ["CASFEcode_final", "naming rule1", "naming rule2"]
     codes, rule1, rule2 = (
         [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets
@@ -103,9 +103,11 @@ def test_workbook_matches_release_format(demo: tuple[Path, pd.DataFrame]) -> Non
     assert all(c.data_type == "s" for c in wb.worksheets[2]["A"])
 
     # Read the way a reader of the real file does: by position, no header.
-    sheets = pd.read_excel(root / WORKBOOK_NAME, sheet_name=None, header=None, dtype={0: str})
+    sheets = pd.read_excel(
+        root / KNOWN_WORKBOOKS["casme2"][0], sheet_name=None, header=None, dtype={0: str}
+    )
     assert list(sheets["naming rule2"][0])[:3] == ["0101", "0102", "0401"]
-    events = pd.read_excel(root / WORKBOOK_NAME, sheet_name=0, header=None)
+    events = pd.read_excel(root / KNOWN_WORKBOOKS["casme2"][0], sheet_name=0, header=None)
     assert events.shape == (len(truth), 9) and events[2].dtype.kind == "i"
     folders = dict(zip(sheets["naming rule1"][2], sheets["naming rule1"][1]))
     kinds = events[7].str.split("-").str[0]

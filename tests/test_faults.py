@@ -21,7 +21,7 @@ import psutil
 import pytest
 from workflow_runs import snakemake, snakemake_command
 
-from softnet.model import load_checkpoint
+from softnet.model.network import load_checkpoint
 
 pytestmark = pytest.mark.workflow
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import yaml
 
-from softnet.flow import TVL1Params, flow_features, optical_strain
+from softnet.flow.tvl1 import TVL1Params, features_of_flow, optical_strain
 
 
 def linear_field(a, b, c, d, size=6):
@@ -35,7 +35,7 @@ def test_tvl1_sees_a_one_pixel_shift_to_the_right():
     rng = np.random.default_rng(0)
     texture = cv2.GaussianBlur((rng.random((64, 64)) * 255).astype(np.uint8), (5, 5), 1.5)
     shifted = np.roll(texture, 1, axis=1)
-    features = flow_features(texture, shifted, TVL1Params().create())
+    features = features_of_flow(TVL1Params().create().calc(texture, shifted, None))
     assert features.shape == (64, 64, 3) and features.dtype == np.float32
     inner = features[8:-8, 8:-8]
     assert np.median(inner[..., 0]) == pytest.approx(1.0, abs=0.1)

@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from softnet.datasets import DatasetError
-from softnet.generic import input_videos, read_events_csv
-from softnet.index import read_dataset
-from softnet.videos import VideoError, VideoFile, probe_video
+from softnet.datasets.generic import read_events_csv
+from softnet.datasets.index import read_dataset
+from softnet.datasets.kinds import DatasetError
+from softnet.datasets.spot_inputs import input_videos
+from softnet.datasets.videos import VideoError, VideoFile, probe_video
 
 
 def write_video(path: Path, frames: list[np.ndarray], fps: float = 30.0, codec: str = "FFV1"):

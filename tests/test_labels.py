@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from softnet.labels import pseudo_labels
+from softnet.datasets.labels import pseudo_labels
 
 
 def events(*bounds):

@@ -9,17 +9,16 @@ import keras
 import numpy as np
 import pytest
 
-from softnet.model import (
+from softnet.model.network import (
     WeightFileError,
     as_streams,
     build_softnet,
     load_checkpoint,
     load_published_weights,
     normalise,
-    predict_scores,
     save_checkpoint,
-    score_roi_files,
 )
+from softnet.model.scoring import predict_scores, score_roi_files
 
 FOLDS = ("s1", "s2", "s3")
 

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from softnet.evaluation import Counts
-from softnet.reports import paper_table, sweep_p
+from softnet.reports.p_sweep import sweep_p
+from softnet.reports.tables import paper_table
 
 
 def test_paper_table_pools_types_and_stands_beside_the_published_numbers():

@@ -6,10 +6,10 @@ import cv2
 import h5py
 import numpy as np
 
-from softnet import scripts_timing
+from perf import scripts_timing
+from perf.scripts_timing import time_scripts_cropping, time_scripts_flow
 from softnet.face import CropSettings, FaceBox, crop
-from softnet.flow import TVL1Params, features_of_flow
-from softnet.scripts_timing import time_scripts_cropping, time_scripts_flow
+from softnet.flow.tvl1 import TVL1Params, features_of_flow
 
 
 def test_cropping_writes_and_reads_back_the_crops_the_face_stage_makes(tmp_path):

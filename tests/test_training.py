@@ -10,23 +10,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from softnet import training
-from softnet.labels import FINAL_MODEL, fold_number, fold_subjects, model_name
-from softnet.model import normalise, predict_scores
-from softnet.scripts_timing import scripts_batches, time_scripts_fold
-from softnet.training import (
+from perf import loading
+from perf.loading import measure_loading
+from perf.scripts_timing import scripts_batches, time_scripts_fold
+from softnet.model import training
+from softnet.model.folds import FINAL_MODEL, fold_number, fold_subjects, model_name
+from softnet.model.network import normalise
+from softnet.model.scoring import predict_scores
+from softnet.model.training import (
     AUGMENTATIONS,
     ROIBatches,
     Sample,
     TrainingParams,
     augment,
-    configure_tensorflow,
     draw_samples,
     fit_subject,
-    measure_loading,
     published_weights,
     train_fold,
 )
+from softnet.tensorflow_setup import configure_tensorflow
 
 
 def test_downsampling_keeps_every_positive_and_half_the_majority():
@@ -184,7 +186,7 @@ def test_the_loading_measurement_times_the_same_batches_from_memory_and_the_load
 ):
     files, labels = roi_files(tmp_path)
     model = RecordingModel()
-    monkeypatch.setattr(training, "build_softnet", lambda **_: model)
+    monkeypatch.setattr(loading, "build_softnet", lambda **_: model)
     params = TrainingParams()
     timing = measure_loading(files, labels, "micro", params, fold_seed=1001, steps=8)
     assert timing.steps == 8 and min(timing.step_s_loading, timing.step_s_in_memory) > 0

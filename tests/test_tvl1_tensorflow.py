@@ -14,17 +14,18 @@ import h5py
 import numpy as np
 import pytest
 
-from softnet.demo import make_demo
+from softnet.datasets.demo import make_demo
+from softnet.datasets.videos import FrameFolder
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
-from softnet.flow import TVL1Params, write_flow_cache
-from softnet.tvl1_tensorflow import (
+from softnet.flow.flow_cache import write_flow_cache
+from softnet.flow.tensorflow import (
     _median_filter,
     _median_network,
     default_device,
     pyramid_sizes,
     shared_engine,
 )
-from softnet.videos import FrameFolder
+from softnet.flow.tvl1 import TVL1Params
 
 SIZE = 48
 #: Mean endpoint error allowed between the engines (px); with OpenCV 5 they agree exactly.

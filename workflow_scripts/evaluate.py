@@ -4,10 +4,9 @@ import json
 
 import pandas as pd
 
-from softnet.datasets import load_events, load_videos
-from softnet.evaluation import Counts, evaluate_videos, pooled
-from softnet.labels import used_events, videos_in_scope
-from softnet.reports import counts_row
+from softnet.datasets.index import load_events, load_videos
+from softnet.datasets.labels import used_events, videos_in_scope
+from softnet.evaluation import Counts, counts_row, evaluate_videos, pooled
 from softnet.runlog import log_to
 
 log_to(snakemake.log[0])

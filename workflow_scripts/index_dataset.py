@@ -2,7 +2,7 @@
 
 import logging
 
-from softnet.index import write_index
+from softnet.datasets.index import write_index
 from softnet.runlog import log_to
 
 log_to(snakemake.log[0])

@@ -2,7 +2,7 @@
 
 import logging
 
-from softnet.generic import index_inputs
+from softnet.datasets.spot_inputs import index_inputs
 from softnet.runlog import log_to
 
 log_to(snakemake.log[0])

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from softnet.demo import make_demo
+from softnet.datasets.demo import make_demo
 from softnet.runlog import log_to
 
 log_to(snakemake.log[0])

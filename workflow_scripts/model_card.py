@@ -5,9 +5,11 @@ import json
 import pandas as pd
 
 import softnet
-from softnet.applied import dataset_timing, model_card
-from softnet.datasets import load_events, load_k, load_videos
-from softnet.labels import fold_subjects, used_events
+from softnet.applied.cards import model_card
+from softnet.applied.models import dataset_timing
+from softnet.datasets.index import load_events, load_k, load_videos
+from softnet.datasets.labels import used_events
+from softnet.model.folds import fold_subjects
 from softnet.runlog import log_to
 
 log_to(snakemake.log[0])

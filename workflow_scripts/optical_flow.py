@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from softnet.flow import TVL1Params, write_flow_cache
+from softnet.flow.flow_cache import write_flow_cache
+from softnet.flow.tvl1 import TVL1Params
 from softnet.runlog import log_to
 
 if __name__ == "__main__":  # the worker processes re-import this file's module path

@@ -3,7 +3,7 @@
 import json
 
 from softnet.evaluation import Counts
-from softnet.reports import paper_table
+from softnet.reports.tables import paper_table
 from softnet.runlog import log_to
 
 log_to(snakemake.log[0])

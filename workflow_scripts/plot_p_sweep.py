@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-from softnet.datasets import load_events, load_k, load_videos
-from softnet.labels import used_events, videos_in_scope
-from softnet.reports import plot_p_sweep, sweep_p
+from softnet.datasets.index import load_events, load_k, load_videos
+from softnet.datasets.labels import used_events, videos_in_scope
+from softnet.reports.figures import plot_p_sweep
+from softnet.reports.p_sweep import sweep_p
 from softnet.runlog import log_to
 from softnet.spotting import read_scores, score_files
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from softnet.datasets import load_events, load_k
-from softnet.labels import used_events
-from softnet.reports import plot_score_curve
+from softnet.datasets.index import load_events, load_k
+from softnet.datasets.labels import used_events
+from softnet.reports.figures import plot_score_curve
 from softnet.runlog import log_to
 from softnet.spotting import read_scores, score_files
 

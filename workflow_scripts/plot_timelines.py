@@ -5,8 +5,8 @@ from pathlib import Path
 import h5py
 import pandas as pd
 
-from softnet.datasets import load_k, load_videos
-from softnet.reports import plot_timeline
+from softnet.datasets.index import load_k, load_videos
+from softnet.reports.figures import plot_timeline
 from softnet.runlog import log_to
 from softnet.spotting import in_seconds
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from softnet.reports import plot_training_loss
+from softnet.reports.figures import plot_training_loss
 from softnet.runlog import log_to
 
 log_to(snakemake.log[0])

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from softnet.applied import scaled_k
-from softnet.datasets import load_videos
-from softnet.model import load_models, score_roi_files
+from softnet.applied.models import scaled_k
+from softnet.datasets.index import load_videos
+from softnet.model.scoring import load_models, score_roi_files
 from softnet.runlog import log_to
 from softnet.spotting import write_scores
 

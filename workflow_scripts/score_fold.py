@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from softnet.model import load_models, score_roi_files
+from softnet.model.scoring import load_models, score_roi_files
 from softnet.runlog import log_to
 from softnet.spotting import write_scores
 

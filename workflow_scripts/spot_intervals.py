@@ -2,7 +2,7 @@
 
 import json
 
-from softnet.datasets import load_k
+from softnet.datasets.index import load_k
 from softnet.runlog import log_to
 from softnet.spotting import read_scores, score_files, spot_videos
 

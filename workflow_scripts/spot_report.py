@@ -5,7 +5,7 @@ from pathlib import Path
 import h5py
 import pandas as pd
 
-from softnet.reports import plot_score_curve, plot_timeline
+from softnet.reports.figures import plot_score_curve, plot_timeline
 from softnet.runlog import log_to
 from softnet.spotting import in_seconds, read_scores
 

@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
-from softnet.datasets import load_events, load_k, load_videos
-from softnet.model import save_checkpoint
+from softnet.datasets.index import load_events, load_k, load_videos
+from softnet.model.network import save_checkpoint
+from softnet.model.training import TrainingParams, fit_subject
 from softnet.runlog import log_to
-from softnet.training import TrainingParams, configure_tensorflow, fit_subject
+from softnet.tensorflow_setup import configure_tensorflow
 
 log_to(snakemake.log[0])
 settings = dict(snakemake.params.training)

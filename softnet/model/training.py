@@ -16,26 +16,27 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 import cv2
 import h5py
-import keras
 import numpy as np
 import pandas as pd
-import tensorflow as tf
 from skimage.util import random_noise
 
-from softnet.applied import RELEASE_FOLDERS, published_weights_dir
-from softnet.datasets import layout_kind
-from softnet.labels import fold_number, fold_subjects, pseudo_labels, used_events
-from softnet.model import as_streams, build_softnet, load_published_weights, normalise
+from softnet.applied.models import RELEASE_FOLDERS, published_weights_dir
+from softnet.datasets.kinds import layout_kind
+from softnet.datasets.labels import pseudo_labels, used_events
+from softnet.model.folds import fold_number, fold_subjects
+from softnet.model.network import as_streams, build_softnet, load_published_weights, normalise
 
 log = logging.getLogger(__name__)
 
+
 #: The published micro-expression augmentation: each positive frame three more times.
 AUGMENTATIONS = ("flip", "blur", "noise")
+
+
 #: Batches read ahead of the SGD step by the loader's thread.
 PREFETCH_BATCHES = 2
 
@@ -163,17 +164,6 @@ class ROIBatches:
             rois.file.close()
 
 
-def configure_tensorflow(threads: int, seed: int) -> None:
-    """Deterministic TensorFlow using `threads` cores: the same inputs give the same model."""
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
-    except RuntimeError:  # TensorFlow already started in this process: keep its pools
-        log.warning("TensorFlow already running: thread counts left as they are")
-    tf.config.experimental.enable_op_determinism()
-    keras.utils.set_random_seed(seed)
-
-
 def train_fold(
     files: list[Path],
     labels: list[np.ndarray],
@@ -219,61 +209,6 @@ def train_fold(
     finally:
         batches.close()
     return model, pd.DataFrame(history)
-
-
-@dataclass(frozen=True)
-class LoadingTiming:
-    """Mean seconds of a fold's SGD step fed by the loader and fed from memory."""
-
-    steps: int
-    step_s_loading: float
-    step_s_in_memory: float
-    #: Reading one batch alone, without training: what the loader's thread hides.
-    load_s: float
-
-    @property
-    def ratio(self) -> float:
-        """Step time with loading over step time in memory; the target is at most 1.2."""
-        return self.step_s_loading / self.step_s_in_memory
-
-
-def measure_loading(
-    files: list[Path],
-    labels: list[np.ndarray],
-    expression_type: str,
-    params: TrainingParams,
-    fold_seed: int,
-    steps: int = 200,
-) -> LoadingTiming:
-    """Whether reading the ROI files slows a fold's training: `steps` SGD steps of the fold's
-    model fed by the prefetching loader (epoch after epoch), against the same steps on
-    batches read into memory beforehand (at most `steps` of them, not the whole fold).
-    """
-    samples = draw_samples(labels, expression_type, params, fold_seed)
-    if not samples:
-        raise ValueError("no training frames: the other subjects have no ROI frames")
-    model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
-    batches = ROIBatches(files, samples, params.batch_size, seed=fold_seed)
-    try:
-        started = time.perf_counter()
-        held = [batches.batch(i) for i in range(min(steps, len(batches)))]
-        load_s = (time.perf_counter() - started) / len(held)
-        model.train_on_batch(*held[0])  # builds and traces the step: in neither timing
-        started = time.perf_counter()
-        for step in range(steps):
-            model.train_on_batch(*held[step % len(held)])
-        in_memory = time.perf_counter() - started
-        loading, done = 0.0, 0
-        while done < steps:
-            with closing(batches.prefetched()) as loader:
-                started = time.perf_counter()
-                for streams, target in islice(loader, steps - done):
-                    model.train_on_batch(streams, target)
-                    done += 1
-                loading += time.perf_counter() - started
-    finally:
-        batches.close()
-    return LoadingTiming(steps, loading / steps, in_memory / steps, load_s)
 
 
 def published_weights(folder: Path, kind: str, expression_type: str, fold: int) -> Path:

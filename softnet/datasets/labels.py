@@ -1,11 +1,14 @@
-"""Which annotated events SOFTNet uses, and the k derived from them (spec sections 1-2)."""
+"""Which annotated events SOFTNet uses, and the k and the training labels derived from them.
+
+Spec sections 1, 2 and 6.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from softnet.datasets import EXPRESSION_TYPES, layout_kind
+from softnet.datasets.kinds import EXPRESSION_TYPES, layout_kind
 
 VIDEO_SCOPES = ("labelled", "all")
 
@@ -46,35 +49,6 @@ def videos_in_scope(videos: pd.DataFrame, used: pd.DataFrame, scope: str) -> pd.
         labelled = set(zip(used["subject"], used["video"]))
         kept = kept[[key in labelled for key in zip(kept["subject"], kept["video"])]]
     return kept.reset_index(drop=True)
-
-
-def fold_subjects(videos: pd.DataFrame, used: pd.DataFrame) -> list[str]:
-    """Subjects that take part, in the published LOSO fold order (natural sort of folders)."""
-    return list(dict.fromkeys(videos_in_scope(videos, used, "labelled")["subject"]))
-
-
-#: The dataset's final model, held out from no labelled subject: it scores the subjects
-#: outside the fold order (no labelled video of the type; only the all-videos scope scores
-#: them), and other videos (the `spot` target, cross-dataset tests).
-FINAL_MODEL = "final"
-
-
-def model_name(subject: str, folds: list[str]) -> str:
-    """The model that scores a subject's videos: its own fold's, or the shared one of the
-    subjects outside the folds (none of which any fold trains on)."""
-    return subject if subject in folds else FINAL_MODEL
-
-
-def fold_number(model: str, folds: list[str]) -> int:
-    """1-based fold of a model in the published order; 0 for the final model."""
-    if model == FINAL_MODEL:
-        return 0
-    if model not in folds:
-        raise ValueError(
-            f"subject {model!r} has no labelled video of the type, so it has no fold; "
-            f"its videos are scored by the {FINAL_MODEL} model"
-        )
-    return folds.index(model) + 1
 
 
 def type_summary(videos: pd.DataFrame, events: pd.DataFrame, kind: str) -> dict[str, dict]:

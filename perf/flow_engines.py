@@ -1,7 +1,7 @@
 """Speed and accuracy of the two TV-L1 engines, measured on the machine at hand.
 
-    python -m softnet.flow_benchmark speed [--faces FILE.h5] [--pairs 128] [--batch-sizes 16 64]
-    python -m softnet.flow_benchmark accuracy --faces A.h5 B.h5 --k 5 15
+    python -m perf.flow_engines speed [--faces FILE.h5] [--pairs 128] [--batch-sizes 16 64]
+    python -m perf.flow_engines accuracy --faces A.h5 B.h5 --k 5 15
 
 `speed` times OpenCV on all cores (single-thread worker processes, as flow jobs run it) and
 the TensorFlow engine on the CPU and, when TensorFlow sees one, on the GPU, on the same pairs
@@ -24,7 +24,8 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from softnet.flow import TVL1Params, features_of_flow, iter_flow, pair_flow, worker_pool
+from softnet.flow.opencv import iter_flow, pair_flow, worker_pool
+from softnet.flow.tvl1 import TVL1Params, features_of_flow
 
 
 def machine() -> str:
@@ -43,9 +44,9 @@ def machine() -> str:
 
 def demo_faces(folder: Path, frames: int) -> Path:
     """Face crops of one synthetic demo video with `frames` frames (made in `folder`)."""
-    from softnet.demo import make_demo
+    from softnet.datasets.demo import make_demo
+    from softnet.datasets.videos import FrameFolder
     from softnet.face import CropSettings, default_landmark_model, write_face_cache
-    from softnet.videos import FrameFolder
 
     root = folder / "CASME_sq"
     make_demo(root, subjects=1, frames=max(frames, 60), seed=0)
@@ -70,16 +71,27 @@ def first_frames(face_path: Path, frames: int, folder: Path) -> Path:
 def tensorflow_features(
     face_path: Path, k: int, params: TVL1Params, batch_size: int, device: str
 ) -> Iterator[np.ndarray]:
-    from softnet import tvl1_tensorflow
+    from softnet.flow import tensorflow as engine
 
-    flows = tvl1_tensorflow.iter_flow(face_path, k, params, batch_size, device)
+    flows = engine.iter_flow(face_path, k, params, os.cpu_count(), batch_size, device)
     return map(features_of_flow, flows)
+
+
+def opencv_features(
+    face_path: Path, k: int, params: TVL1Params, workers: int
+) -> Iterator[np.ndarray]:
+    return map(features_of_flow, iter_flow(face_path, k, params, workers))
 
 
 def timed(features: Iterator[np.ndarray]) -> tuple[int, float]:
     start = time.perf_counter()
     count = sum(1 for _ in features)
     return count, time.perf_counter() - start
+
+
+def pair_features(t: int) -> np.ndarray:
+    """TV-L1 of pair t and its u, v, strain, in a started worker, sent back."""
+    return features_of_flow(pair_flow(t))
 
 
 def bare_tvl1(t: int) -> None:
@@ -100,7 +112,7 @@ def pool_seconds(
     task: Callable[[int], object],
     pairs: int,
 ) -> float:
-    """Wall seconds of `task` (flow.pair_features, or bare_tvl1) over pairs 0 .. pairs-1 on
+    """Wall seconds of `task` (pair_features, or bare_tvl1) over pairs 0 .. pairs-1 on
     `workers` single-thread processes, counted once every worker has started, so that process
     start-up does not weigh on short measurements."""
     with worker_pool(face_path, k, params, workers) as pool:
@@ -117,18 +129,19 @@ def pool_seconds(
 
 def speed(args: argparse.Namespace) -> pd.DataFrame:
     """Pairs per second of each engine and device on the same pairs."""
-    from softnet import tvl1_tensorflow
+    from softnet.flow import tensorflow as engine
+    from softnet.tensorflow_setup import configure_tensorflow
 
     params = TVL1Params()
     workers = args.workers or os.cpu_count()
-    tvl1_tensorflow.configure_threads(workers)
+    configure_tensorflow(workers)
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         faces = args.faces[0] if args.faces else demo_faces(folder, args.pairs + args.k[0])
         subset = first_frames(faces, args.pairs + args.k[0], folder)
         k = args.k[0]
-        pairs, seconds = timed(iter_flow(subset, k, params, workers))
+        pairs, seconds = timed(opencv_features(subset, k, params, workers))
         rows.append(
             {
                 "engine": "opencv",
@@ -142,7 +155,7 @@ def speed(args: argparse.Namespace) -> pd.DataFrame:
         )
         import tensorflow as tf
 
-        devices = [tvl1_tensorflow.default_device()]
+        devices = [engine.default_device()]
         if "GPU" in devices[0]:
             devices.append(tf.config.list_logical_devices("CPU")[0].name)
         for device in devices:
@@ -159,7 +172,7 @@ def speed(args: argparse.Namespace) -> pd.DataFrame:
                 rows.append(
                     {
                         "engine": "tensorflow",
-                        "device": tvl1_tensorflow.describe_device(device),
+                        "device": engine.describe_device(device),
                         "batch_size": batch_size,
                         "pairs": pairs,
                         "seconds": seconds,
@@ -180,7 +193,7 @@ def accuracy(args: argparse.Namespace) -> pd.DataFrame:
     rows = []
     for face_path in args.faces:
         for k in args.k:
-            theirs = iter_flow(face_path, k, params, workers)
+            theirs = opencv_features(face_path, k, params, workers)
             ours = tensorflow_features(face_path, k, params, args.batch_sizes[0], None)
             for t, (a, b) in enumerate(zip(ours, theirs, strict=True)):
                 error = np.sqrt(((a[..., :2] - b[..., :2]) ** 2).sum(axis=-1))

@@ -1,14 +1,11 @@
-"""Any dataset, and any videos to spot: folders of video files or frame folders.
+"""Any dataset in the generic layout: folders of video files or frame folders and a CSV.
 
 A generic dataset is `root/<subject>/<video>`, each video a file OpenCV decodes (mp4, avi,
 mov, ...) or a folder of numbered images, plus one CSV of events with the columns
 `subject, video, type, onset, apex, offset` (optional: `fps`, `name`). Frame numbers are
 1-based positions in the video: the n-th decoded frame, or the n-th image in numeric order.
-It yields the same videos and events tables as the release adapters, so everything
+It yields the same videos and events tables as the release readers, so everything
 downstream treats it like CAS(ME)^2.
-
-Videos to spot (the `spot` target) need no events: each input path is a video file, a frame
-folder, or a folder of either; a video's subject is the name of the folder that holds it.
 """
 
 from __future__ import annotations
@@ -19,26 +16,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from softnet.datasets import (
-    EVENT_COLUMNS,
-    VIDEO_COLUMNS,
-    DatasetError,
-    check_root,
-    frame_number,
-    list_frames,
-    natural_key,
-)
-from softnet.videos import IMAGE_SUFFIXES, VIDEO_SUFFIXES, probe_video
+from softnet.datasets.kinds import EVENT_COLUMNS, VIDEO_COLUMNS, DatasetError, natural_key
+from softnet.datasets.layout import check_root, frame_number, list_frames
+from softnet.datasets.videos import IMAGE_SUFFIXES, VIDEO_SUFFIXES, probe_video
 
 log = logging.getLogger(__name__)
 
+
 REQUIRED_COLUMNS = ("subject", "video", "type", "onset", "apex", "offset")
+
+
 #: A subject folder may not be called so: results/<dataset>/<type>/models/final.keras is the
 #: final model, beside one <subject>.keras per LOSO fold.
 RESERVED_SUBJECTS = ("final",)
 
 
-def _holds_images(folder: Path) -> bool:
+def holds_images(folder: Path) -> bool:
     return any(p.suffix.lower() in IMAGE_SUFFIXES for p in folder.iterdir() if p.is_file())
 
 
@@ -50,7 +43,7 @@ def subject_videos(folder: Path) -> dict[str, Path]:
             continue
         if path.is_file() and path.suffix.lower() in VIDEO_SUFFIXES:
             name = path.stem
-        elif path.is_dir() and _holds_images(path):
+        elif path.is_dir() and holds_images(path):
             name = path.name
         else:
             continue
@@ -216,43 +209,3 @@ def _fps(text: str, where: str) -> float | None:
     if not math.isfinite(value) or value <= 0:
         raise DatasetError(f"{where}: fps {text!r} is not a positive number")
     return value
-
-
-def input_videos(paths: list[str]) -> dict[tuple[str, str], Path]:
-    """(subject, video) -> path of every video named by the spot inputs.
-
-    An input is a video file, a frame folder, or a folder of video files and frame folders;
-    the subject is the name of the folder holding the video.
-    """
-    found: dict[tuple[str, str], Path] = {}
-    for text in paths:
-        path = Path(text).expanduser()
-        if path.is_file():
-            entries = {(path.parent.name, path.stem): path}
-        elif path.is_dir() and _holds_images(path):
-            entries = {(path.parent.name, path.name): path}
-        elif path.is_dir():
-            entries = {(path.name, video): p for video, p in subject_videos(path).items()}
-            if not entries:
-                raise DatasetError(f"spot input {path} holds no video file or frame folder")
-        else:
-            raise DatasetError(f"spot input {path} does not exist")
-        for key, source in entries.items():
-            if key in found and found[key] != source:
-                raise DatasetError(
-                    f"spot inputs {found[key]} and {source} both become video {key[0]}/{key[1]}; "
-                    "rename one or put it in another folder"
-                )
-            found[key] = source
-    return dict(sorted(found.items(), key=lambda item: tuple(map(natural_key, item[0]))))
-
-
-def index_inputs(name: str, paths: list[str], fps: float | None) -> pd.DataFrame:
-    """The videos table of the spot inputs (no events)."""
-    rows = [
-        describe_video(subject, video, path, fps)
-        for (subject, video), path in input_videos(paths).items()
-    ]
-    videos = pd.DataFrame(rows, columns=VIDEO_COLUMNS[1:])
-    videos.insert(0, "dataset", name)
-    return videos

@@ -1,82 +1,20 @@
-"""What every dataset kind shares: kinds, frame folders, roots, workbooks' names, the index.
-
-Each kind's reader (`softnet.casme2`, `softnet.sammlv`, `softnet.generic`) yields two tables:
-videos (one row per long video) and events (one row per annotated expression, 1-based frame
-numbers as in the workbook); `softnet.index` puts them in order and writes them. SOFTNet's
-own selection rules (offset 0, SAMM macro onset 0, ...) live in `softnet.labels`, not here,
-so that the tables show the release as it is.
-"""
+"""Where a dataset keeps its frames and its annotations: frame names, frame folders, roots."""
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import re
 from pathlib import Path
 
-import pandas as pd
-
-from softnet.videos import IMAGE_SUFFIXES, FrameFolder, FrameSource, VideoFile
-
-log = logging.getLogger(__name__)
-
-EXPRESSION_TYPES = ("micro", "macro")
-DATASET_KINDS = ("casme2", "sammlv", "demo", "generic")
-VIDEO_COLUMNS = [
-    "dataset",
-    "subject",
-    "video",
-    "source",
-    "fps",
-    "frame_count",
-    "first_frame",
-    "excluded",
-]
-EVENT_COLUMNS = [
-    "dataset",
-    "subject",
-    "video",
-    "type",
-    "onset",
-    "apex",
-    "offset",
-    "name",
-    "row",
-]
-
-#: Workbook names of the releases, the first being the default of each kind.
-KNOWN_WORKBOOKS = {
-    "casme2": ("CAS(ME)^2code_final.xlsx", "code_final.xlsx"),
-    "sammlv": (
-        "SAMM_LongVideos_V1_Release.xlsx",
-        "SAMM_LongVideos_V2_Release.xlsx",
-        "SAMM_LongVideos_V3_Release.xlsx",
-    ),
-    "generic": ("events.csv",),
-}
-FPS = {"casme2": 30.0, "sammlv": 200.0}
-CASME2_FRAME = re.compile(r"^img(\d+)\.jpg$", re.IGNORECASE)
-
-
-class DatasetError(ValueError):
-    """A dataset folder or workbook that does not match the published layout."""
-
-
-def layout_kind(kind: str) -> str:
-    """The layout a dataset kind is stored in (the demo mimics CAS(ME)^2)."""
-    if kind not in DATASET_KINDS:
-        raise DatasetError(f"unknown dataset kind {kind!r}; expected one of {DATASET_KINDS}")
-    return "casme2" if kind == "demo" else kind
-
-
-def natural_key(text: str) -> tuple:
-    """Sort key that orders embedded numbers by value: s9 < s10, img99 < img100."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
-        for part in re.split(r"(\d+)", text)
-        if part
-    )
+from softnet.datasets.kinds import (
+    CASME2_FRAME,
+    FRAME_FOLDERS,
+    KNOWN_WORKBOOKS,
+    DatasetError,
+    layout_kind,
+    natural_key,
+)
+from softnet.datasets.videos import IMAGE_SUFFIXES, FrameFolder, FrameSource, VideoFile
 
 
 def frame_number(kind: str, video: str, filename: str) -> int | None:
@@ -177,9 +115,10 @@ def open_source(kind: str, path: Path) -> FrameSource:
 
 def frames_dir(kind: str, root: Path, subject: str, video: str) -> Path:
     """Where a video's frames are in the release layout."""
-    if layout_kind(kind) == "casme2":
-        return Path(root) / "rawpic" / subject / video
-    return Path(root) / "SAMM_longvideos" / video
+    layout = layout_kind(kind)
+    if layout == "casme2":
+        return Path(root) / FRAME_FOLDERS[layout] / subject / video
+    return Path(root) / FRAME_FOLDERS[layout] / video
 
 
 def annotation_path(kind: str, root: Path, annotations: str | None) -> Path:
@@ -241,19 +180,3 @@ def subfolders(path: Path) -> list[Path]:
     if not path.is_dir():
         raise DatasetError(f"folder {path} does not exist")
     return sorted((p for p in path.iterdir() if p.is_dir()), key=lambda p: natural_key(p.name))
-
-
-def load_videos(path: str | os.PathLike) -> pd.DataFrame:
-    """An index's videos.csv, with subject and video names kept as text ('006', not 6)."""
-    return pd.read_csv(path, dtype={"subject": str, "video": str}, keep_default_na=False)
-
-
-def load_events(path: str | os.PathLike) -> pd.DataFrame:
-    """An index's events.csv, with subject and video names kept as text."""
-    return pd.read_csv(path, dtype={"subject": str, "video": str})
-
-
-def load_k(summary: str | os.PathLike, expression_type: str) -> int:
-    """k of one expression type from an index's summary.json."""
-    with open(summary) as handle:
-        return int(json.load(handle)[expression_type]["k"])

@@ -7,7 +7,6 @@ published weight files and our own checkpoints are matched to the model by those
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import h5py
@@ -15,11 +14,21 @@ import keras
 import numpy as np
 
 ROI_SHAPE = (42, 42, 1)
+
+
 STREAMS = ("u", "v", "strain")
+
+
 FILTERS = (3, 5, 8)
+
+
 LEARNING_RATE = 0.0005
+
+
 #: Layers that hold weights, in the order of the published files.
 WEIGHT_LAYERS = ("conv2d", "conv2d_1", "conv2d_2", "dense", "dense_1")
+
+
 # cv2.normalize treats a range up to DBL_EPSILON as constant and maps it to alpha (0).
 _CV2_FLAT_RANGE = np.finfo(np.float64).eps
 
@@ -102,11 +111,6 @@ def as_streams(rois: np.ndarray) -> list[np.ndarray]:
     return [rois[..., c : c + 1] for c in range(len(STREAMS))]
 
 
-def predict_scores(model: keras.Model, rois: np.ndarray, batch_size: int = 1024) -> np.ndarray:
-    """Scores (N,) of one model for raw ROI stacks (an ensemble of one, see `ensemble_scores`)."""
-    return ensemble_scores([model], rois, batch_size)
-
-
 def load_published_weights(model: keras.Model, path: str | os.PathLike) -> None:
     """Load one of the authors' Keras 2 HDF5 weight files, matching layers by name.
 
@@ -140,56 +144,6 @@ def _read_layer(handle: h5py.File, name: str, path: Path) -> list[np.ndarray]:
     if len(names) != 2:
         raise WeightFileError(f"{path}: layer {name} holds {names}, expected a kernel and a bias")
     return [np.asarray(group[n], dtype=np.float32) for n in names]
-
-
-def load_models(files: list[Path]) -> list[keras.Model]:
-    """Models to average: the authors' HDF5 weight files, or final models saved here (.keras)."""
-    models = []
-    for path in map(Path, files):
-        if path.suffix == ".keras":
-            models.append(load_checkpoint(path))
-        else:
-            model = build_softnet()
-            load_published_weights(model, path)
-            models.append(model)
-    return models
-
-
-def ensemble_scores(
-    models: list[keras.Model], rois: h5py.Dataset | np.ndarray, batch_size: int = 1024
-) -> np.ndarray:
-    """The mean score of the models for every ROI stack (a single model: its own score).
-
-    Each batch is read and normalised once for all models, not once per model, a batch at a
-    time so that memory stays bounded.
-    """
-    scores = np.empty(len(rois), dtype=np.float32)
-    for start in range(0, len(rois), batch_size):
-        streams = as_streams(normalise(rois[start : start + batch_size]))
-        # A direct call, not predict(): no per-model tf.function tracing, no progress bar.
-        total = sum(
-            keras.ops.convert_to_numpy(model(streams, training=False))
-            .reshape(-1)
-            .astype(np.float64)
-            for model in models
-        )
-        scores[start : start + len(streams[0])] = total / len(models)
-    return scores
-
-
-def score_roi_files(
-    models: list[keras.Model], roi_files: list[str | os.PathLike]
-) -> Iterator[tuple[str, str, int, np.ndarray]]:
-    """(subject, video, k, scores) of each ROI file in turn, scored by the models' ensemble.
-
-    One process scores many videos, so TensorFlow starts once for all of them.
-    """
-    for path in roi_files:
-        with h5py.File(path, "r") as handle:
-            attrs = handle.attrs
-            subject, video, k = str(attrs["subject"]), str(attrs["video"]), int(attrs["k"])
-            scores = ensemble_scores(models, handle["roi"])
-        yield subject, video, k, scores
 
 
 def save_checkpoint(model: keras.Model, path: str | os.PathLike) -> None:

@@ -1,4 +1,4 @@
-"""Figures and tables that a user opens: score curves, p sweeps, losses, the paper's table."""
+"""Figures that a user opens: score curves, timelines, p sweeps, training losses."""
 
 from __future__ import annotations
 
@@ -14,83 +14,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import ConnectionPatch  # noqa: E402
 
-from softnet.evaluation import Counts, evaluate_videos, pooled  # noqa: E402
-from softnet.spotting import smooth, spot  # noqa: E402
+from softnet.spotting import smooth  # noqa: E402
 
-#: F1 of the paper (MEGC 2020 protocol), spec section 11.
-PAPER_F1 = {
-    "casme2": {"macro": 0.2410, "micro": 0.1173, "overall": 0.2022},
-    "sammlv": {"macro": 0.2169, "micro": 0.1520, "overall": 0.1881},
-}
 #: Colours of spotted intervals: true and false positives on labelled videos, else "spotted".
 RESULT_COLOURS = {"TP": "C2", "FP": "C3", "spotted": "C1"}
-#: TP, FP, FN that the authors' script prints with their published weights, spec section 11.
-PUBLISHED_WEIGHTS = {
-    "casme2": {"micro": Counts(18, 327, 39), "macro": Counts(91, 348, 209)},
-    "sammlv": {"micro": Counts(41, 323, 118), "macro": Counts(60, 231, 273)},
-}
-
-
-def counts_row(counts: Counts) -> dict[str, float]:
-    return {
-        "TP": counts.tp,
-        "FP": counts.fp,
-        "FN": counts.fn,
-        "precision": round(counts.precision, 4),
-        "recall": round(counts.recall, 4),
-        "F1": round(counts.f1, 4),
-    }
-
-
-def paper_table(
-    per_scope: dict[str, dict[str, Counts]], kind: str | None, model: str = "LOSO"
-) -> pd.DataFrame:
-    """Per scope, rows macro, micro, overall (pooled counts), beside the published F1s.
-
-    `per_scope` maps a scope (labelled, all) to the counts of each expression type; the
-    paper's F1 and the published weights' F1 stand beside the labelled scope of a release
-    (`kind`), where the published scripts measured them. `model` says what scored the videos.
-    """
-    rows = []
-    for scope, per_type in per_scope.items():
-        names = [name for name in ("macro", "micro") if name in per_type]
-        pooled = sum(per_type.values(), Counts(0, 0, 0))
-        for name, counts in [*((n, per_type[n]) for n in names), ("overall", pooled)]:
-            published = scope == "labelled"
-            weights = PUBLISHED_WEIGHTS.get(kind, {}).get(name) if published else None
-            if name == "overall" and published and len(PUBLISHED_WEIGHTS.get(kind, {})) == 2:
-                weights = sum(PUBLISHED_WEIGHTS[kind].values(), Counts(0, 0, 0))
-            rows.append(
-                {
-                    "model": model,
-                    "scope": scope,
-                    "expression": name,
-                    **counts_row(counts),
-                    "paper_F1": PAPER_F1.get(kind, {}).get(name) if published else None,
-                    "published_weights_F1": round(weights.f1, 4) if weights else None,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def sweep_p(
-    curves: dict[tuple[str, str], np.ndarray],
-    k: int,
-    used: pd.DataFrame,
-    grid: list[float],
-    dummy_interval: bool,
-) -> pd.DataFrame:
-    """Pooled TP, FP, FN, precision, recall and F1 at every p of `grid`, from score curves."""
-    videos = pd.DataFrame(list(curves), columns=["subject", "video"])
-    rows = []
-    for p in grid:
-        spotted = [
-            spot(scores, k, p, dummy_interval).peaks.assign(subject=subject, video=video)
-            for (subject, video), scores in curves.items()
-        ]
-        _, per_video = evaluate_videos(pd.concat(spotted, ignore_index=True), used, videos)
-        rows.append({"p": p, **counts_row(pooled(per_video))})
-    return pd.DataFrame(rows)
 
 
 def plot_score_curve(

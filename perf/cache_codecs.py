@@ -1,6 +1,6 @@
 """Bytes, write and read time a frame of the caches' codec against gzip, on your cache files.
 
-    python -m softnet.cache_benchmark results/demo/flow/k5/*/*.h5 results/demo/roi/k5/*/*.h5
+    python -m perf.cache_codecs results/demo/flow/k5/*/*.h5 results/demo/roi/k5/*/*.h5
         [--frames 400] [--rounds 5] [--csv out.csv]
 
 The frames of each kind of tensor (flow, roi, crops) are written one at a time, as the stages
@@ -21,8 +21,8 @@ import h5py
 import numpy as np
 import pandas as pd
 
+from perf.flow_engines import machine
 from softnet.cache import compression
-from softnet.flow_benchmark import machine
 
 TENSORS = ("flow", "roi", "crops")
 BEFORE = "gzip 4 + shuffle (before)"

@@ -1,4 +1,4 @@
-"""A dataset's index: videos.csv, events.csv and summary.json (k per expression type).
+"""A dataset's index, written and read here: videos.csv, events.csv and summary.json.
 
 Nothing is written until the whole dataset has been read and checked, so a bad workbook or
 frame folder stops the index job with no file behind.
@@ -8,22 +8,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import pandas as pd
 
-from softnet.casme2 import read_casme2
-from softnet.datasets import (
-    EVENT_COLUMNS,
-    FPS,
-    VIDEO_COLUMNS,
-    annotation_path,
-    layout_kind,
-    natural_key,
-)
-from softnet.generic import read_generic
-from softnet.labels import type_summary
-from softnet.sammlv import read_sammlv
+from softnet.datasets.casme2 import read_casme2
+from softnet.datasets.generic import read_generic
+from softnet.datasets.kinds import EVENT_COLUMNS, FPS, VIDEO_COLUMNS, layout_kind, natural_key
+from softnet.datasets.labels import type_summary
+from softnet.datasets.layout import annotation_path
+from softnet.datasets.sammlv import read_sammlv
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +32,7 @@ def read_dataset(
     """Videos and events tables of one dataset, in natural sort order.
 
     `fps` overrides the frame rate (the releases' own by default; for the generic kind, see
-    `softnet.generic`).
+    `softnet.datasets.generic`).
     """
     root = Path(root)
     layout = layout_kind(kind)
@@ -99,3 +94,19 @@ def write_index(
     with open(summary_json, "w") as handle:
         json.dump(summary, handle, indent=2)
     return videos, events, summary
+
+
+def load_videos(path: str | os.PathLike) -> pd.DataFrame:
+    """An index's videos.csv, with subject and video names kept as text ('006', not 6)."""
+    return pd.read_csv(path, dtype={"subject": str, "video": str}, keep_default_na=False)
+
+
+def load_events(path: str | os.PathLike) -> pd.DataFrame:
+    """An index's events.csv, with subject and video names kept as text."""
+    return pd.read_csv(path, dtype={"subject": str, "video": str})
+
+
+def load_k(summary: str | os.PathLike, expression_type: str) -> int:
+    """k of one expression type from an index's summary.json."""
+    with open(summary) as handle:
+        return int(json.load(handle)[expression_type]["k"])

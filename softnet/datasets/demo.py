@@ -4,8 +4,8 @@ The real datasets need a signed licence, so the workflow, its tests and its demo
 stand-in: one long video per subject of a real face (scikit-image's astronaut photograph) with
 planted macro- and micro-expressions whose timing is known, plus the nuisances the method has to
 cope with (slow head motion, blinks, sensor noise). Files are laid out and annotated exactly like
-the real release so that the same reader code handles both. The SAMM-LV layout (200 fps) is
-for measurements like for like with runs on that release's layout (softnet.benchmark).
+the real release so that the same reader code handles both. The SAMM-LV layout (200 fps) lets
+the SAMM-LV reader and the stages be run, and measured, on that release's layout.
 """
 
 from __future__ import annotations
@@ -23,6 +23,13 @@ import openpyxl
 import pandas as pd
 from skimage import data as skdata
 
+from softnet.datasets.kinds import (
+    CASME2_CODES_SHEET,
+    CASME2_RULE_SHEETS,
+    FRAME_FOLDERS,
+    KNOWN_WORKBOOKS,
+    SAMM_SHEET,
+)
 from softnet.face import (
     CropSettings,
     crop,
@@ -69,13 +76,10 @@ STIMULI: tuple[tuple[str, str, str], ...] = (
     ("0507", "happy4", "climbingthewall"),
     ("0508", "happy5", "funnydunkey"),
 )
-WORKBOOK_NAME = "CAS(ME)^2code_final.xlsx"
-SHEET_NAMES = ("CASFEcode_final", "naming rule1", "naming rule2")
 #: The release layouts the demo can be written in.
 LAYOUTS = ("casme2", "sammlv")
 #: SAMM-LV's subjects (DATASETS.md: 006..026, 028, 030..037), each with one video here.
 SAMM_SUBJECTS: tuple[str, ...] = tuple(f"{n:03d}" for n in (*range(6, 27), 28, *range(30, 38)))
-SAMM_WORKBOOK_NAME = "SAMM_LongVideos_V1_Release.xlsx"
 SAMM_HEADER = (
     "Subject",
     "Filename",
@@ -438,12 +442,12 @@ def make_demo(
             number = SUBJECT_NUMBERS[index]
             code, _, suffix = STIMULI[index % len(STIMULI)]
             subject, video = f"s{number}", f"{number}_{code}{suffix}"
-            folder = root / "rawpic" / subject / video
+            folder = root / FRAME_FOLDERS["casme2"] / subject / video
             frame_names = frame_name
         else:
             subject = SAMM_SUBJECTS[index]
             video = f"{subject}_1"
-            folder = root / "SAMM_longvideos" / video
+            folder = root / FRAME_FOLDERS["sammlv"] / video
             frame_names = partial(samm_frame_name, video, frames=frames)
         events = _plan_events(rng, frames, index < subjects - without_micro, scale)
         blinks = _plan_blinks(rng, events, frames)
@@ -491,8 +495,8 @@ def _write_casme2_workbook(root: Path, subjects: int, planted: list[dict]) -> No
         pd.DataFrame([[n, f"s{n}", i + 1] for i, n in enumerate(SUBJECT_NUMBERS[:subjects])]),
         pd.DataFrame([[code, name] for code, name, _ in STIMULI]),
     )
-    with pd.ExcelWriter(root / WORKBOOK_NAME, engine="openpyxl") as writer:
-        for sheet, sheet_name in zip(sheets, SHEET_NAMES):
+    with pd.ExcelWriter(root / KNOWN_WORKBOOKS["casme2"][0], engine="openpyxl") as writer:
+        for sheet, sheet_name in zip(sheets, (CASME2_CODES_SHEET, *CASME2_RULE_SHEETS)):
             sheet.to_excel(writer, sheet_name=sheet_name, header=False, index=False)
 
 
@@ -500,9 +504,9 @@ def _write_samm_workbook(root: Path, planted: list[dict]) -> None:
     """SAMM_LongVideos_V1_Release.xlsx: a 9-row legend, the header on row 10, then the events."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = "FACS_Movement_Only"
+    sheet.title = SAMM_SHEET
     for line in range(1, 10):
-        sheet.append([f"Synthetic SAMM-LV stand-in (softnet.demo), legend line {line}"])
+        sheet.append([f"Synthetic SAMM-LV stand-in (softnet.datasets.demo), legend line {line}"])
     sheet.append(SAMM_HEADER)
     for t in planted:
         e = t["event"]
@@ -520,4 +524,4 @@ def _write_samm_workbook(root: Path, planted: list[dict]) -> None:
                 None,
             ]
         )
-    book.save(root / SAMM_WORKBOOK_NAME)
+    book.save(root / KNOWN_WORKBOOKS["sammlv"][0])

@@ -38,7 +38,8 @@ import h5py
 import numpy as np
 import tensorflow as tf
 
-from softnet.flow import TVL1Params
+from softnet.flow.tvl1 import TVL1Params
+from softnet.tensorflow_setup import configure_tensorflow
 
 log = logging.getLogger(__name__)
 
@@ -291,13 +292,10 @@ def describe_device(device: str) -> str:
     return f"{device} ({details.get('device_name', 'unknown model')})"
 
 
-def configure_threads(threads: int) -> None:
-    """TensorFlow CPU threads for the engine; they can only be set before TensorFlow runs."""
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
-    except RuntimeError:  # TensorFlow already running in this process: keep its pools
-        log.warning("TensorFlow already running: thread counts left as they are")
+def prepare(threads: int) -> str:
+    """TensorFlow on `threads` CPU threads; the device the engine runs on, described."""
+    configure_tensorflow(threads)
+    return describe_device(default_device())
 
 
 class TensorFlowTVL1:
@@ -458,7 +456,12 @@ def shared_engine(params: TVL1Params, device: str) -> TensorFlowTVL1:
 
 
 def iter_flow(
-    face_path: Path, k: int, params: TVL1Params, batch_size: int, device: str | None = None
+    face_path: Path,
+    k: int,
+    params: TVL1Params,
+    threads: int,
+    batch_size: int,
+    device: str | None = None,
 ) -> Iterator[np.ndarray]:
     """(H, W, 2) flows of pairs t = 0 .. T-k-1 in order, computed `batch_size` pairs at a time.
 

@@ -11,25 +11,21 @@ Light on purpose (no TensorFlow): the workflow's rules import it to plan jobs.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from softnet.datasets import FPS
-from softnet.labels import videos_in_scope
-
-log = logging.getLogger(__name__)
+from softnet.datasets.kinds import FPS, PUBLISHED_K, RELEASE_FOLDERS
+from softnet.datasets.labels import videos_in_scope
 
 PUBLISHED_PREFIX = "published-"
-#: Folder of each release's weight files inside the authors' SOFTNet_Weights folder.
-RELEASE_FOLDERS = {"casme2": "CASME_sq", "sammlv": "SAMMLV"}
-#: k of the releases' own annotations (spec section 2), in frames at the releases' fps: the
-#: k the published weights were trained with.
-PUBLISHED_K = {"casme2": {"micro": 6, "macro": 18}, "sammlv": {"micro": 37, "macro": 174}}
+
+
 PUBLISHED_MODELS = tuple(PUBLISHED_PREFIX + release for release in PUBLISHED_K)
+
+
 #: A fold's weight file: s1.hdf5 holds fold 1 (spec section 7).
 WEIGHT_FILE = re.compile(r"s(\d+)\.hdf5")
 
@@ -123,32 +119,3 @@ def published_weight_files(folder: str | Path, release: str, expression_type: st
             f"s{max(folds)}.hdf5; copy them from the authors' SOFTNet_Weights folder"
         )
     return [folds[fold] for fold in sorted(folds)]
-
-
-def model_card(
-    dataset: str,
-    kind: str,
-    expression_type: str,
-    timing: ModelTiming,
-    subjects: list[str],
-    training: dict[str, object],
-    history: pd.DataFrame,
-    loso: dict[str, object] | None,
-    version: str,
-) -> dict[str, object]:
-    """What a final model is, for whoever applies it later (written as final.json)."""
-    return {
-        "model": "final",
-        "dataset": dataset,
-        "kind": kind,
-        "type": expression_type,
-        "k": timing.k,
-        "fps": timing.fps,
-        "subjects": subjects,
-        "training": training,
-        "samples": int(history["samples"].iloc[-1]) if len(history) else 0,
-        "final_loss": float(history["loss"].iloc[-1]) if len(history) else None,
-        "softnet_version": version,
-        "loso": loso
-        or "not computed: run `all` for this dataset, then `final_models` again to record it",
-    }

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from softnet.datasets import EXPRESSION_TYPES, DatasetError
+from softnet.datasets.kinds import EXPRESSION_TYPES, DatasetError
 
 
 @dataclass(frozen=True)

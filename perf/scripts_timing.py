@@ -24,9 +24,9 @@ import h5py
 import numpy as np
 
 from softnet.face import FaceBox
-from softnet.flow import TVL1Params, features_of_flow
-from softnet.model import as_streams, build_softnet, normalise
-from softnet.training import ROIBatches, TrainingParams, draw_samples
+from softnet.flow.tvl1 import TVL1Params, features_of_flow
+from softnet.model.network import as_streams, build_softnet, normalise
+from softnet.model.training import ROIBatches, TrainingParams, draw_samples
 
 
 def time_scripts_cropping(

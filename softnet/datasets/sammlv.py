@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from softnet.datasets import EVENT_COLUMNS, DatasetError, subfolders, video_rows
-from softnet.workbooks import (
+from softnet.datasets.kinds import EVENT_COLUMNS, FRAME_FOLDERS, SAMM_SHEET, DatasetError
+from softnet.datasets.layout import subfolders, video_rows
+from softnet.datasets.workbooks import (
     Sheet,
     blank,
     check_bounds,
@@ -26,7 +27,6 @@ from softnet.workbooks import (
 )
 
 SAMM_HEADER_ROW = 10  # 1-based row of the header in the SAMM workbook; rows 1-9 are a legend
-SAMM_SHEET = "FACS_Movement_Only"
 SAMM_COLUMNS = ["Subject", "Filename", "Onset", "Apex", "Offset", "Type"]
 SAMM_FRAME_MEANINGS = {
     "Onset": (0, "a frame number (0 or more)"),
@@ -65,7 +65,7 @@ def _samm_sheet(workbook: Path) -> tuple[Sheet, list[str]]:
 def read_sammlv(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """SAMM-LV: one sheet, a 9-row legend, the header on row 10, data from row 11."""
     sheet, header = _samm_sheet(workbook)
-    folders = [(v.name.split("_", 1)[0], v) for v in subfolders(root / "SAMM_longvideos")]
+    folders = [(v.name.split("_", 1)[0], v) for v in subfolders(root / FRAME_FOLDERS["sammlv"])]
     videos = pd.DataFrame(video_rows("sammlv", folders))
 
     events, seen = [], {}
@@ -103,7 +103,7 @@ def read_sammlv(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame]
     unknown = sorted(set(events["video"]) - set(videos["video"]))
     if unknown:
         raise DatasetError(
-            f"{workbook} refers to videos with no folder under {root / 'SAMM_longvideos'}: "
+            f"{workbook} refers to videos with no folder under {root / FRAME_FOLDERS['sammlv']}: "
             f"{', '.join(unknown[:5])}{' ...' if len(unknown) > 5 else ''}"
         )
     return videos, events

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from softnet.datasets import EVENT_COLUMNS, DatasetError, subfolders, video_rows
-from softnet.workbooks import (
+from softnet.datasets.kinds import CASME2_RULE_SHEETS, EVENT_COLUMNS, FRAME_FOLDERS, DatasetError
+from softnet.datasets.layout import subfolders, video_rows
+from softnet.datasets.workbooks import (
     Sheet,
     blank,
     check_bounds,
@@ -30,7 +31,6 @@ from softnet.workbooks import (
 
 log = logging.getLogger(__name__)
 
-CASME2_RULE_SHEETS = ("naming rule1", "naming rule2")
 CASME2_LAYOUT = (
     "3 sheets without header rows: the codes (one event a row: subject index, expression, "
     "onset, apex, offset, AUs, emotion, type), 'naming rule1' (subject number, folder, "
@@ -118,7 +118,9 @@ def read_casme2(root: Path, workbook: Path) -> tuple[pd.DataFrame, pd.DataFrame]
     subjects = _casme2_subjects(rule1)
     stimuli = _casme2_stimuli(rule2)
 
-    folders = [(s.name, v) for s in subfolders(root / "rawpic") for v in subfolders(s)]
+    folders = [
+        (s.name, v) for s in subfolders(root / FRAME_FOLDERS["casme2"]) for v in subfolders(s)
+    ]
     videos = pd.DataFrame(video_rows("casme2", folders))
     for i, (subject, folder) in enumerate(folders):
         number = folder.name.split("_", 1)[0]

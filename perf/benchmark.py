@@ -1,9 +1,9 @@
 """Time, memory and disk of every stage, measured in one run on the machine at hand.
 
-    python -m softnet.benchmark                                  # the demo (4 x 200 frames)
-    python -m softnet.benchmark --layout sammlv                  # SAMM-LV layout, 3 x 1000 frames
-    python -m softnet.benchmark --configfile my.yaml --dataset casme2   # a configured dataset
-    python -m softnet.benchmark --from-run DIR                   # read a finished run
+    python -m perf.benchmark                                  # the demo (4 x 200 frames)
+    python -m perf.benchmark --layout sammlv                  # SAMM-LV layout, 3 x 1000 frames
+    python -m perf.benchmark --configfile my.yaml --dataset casme2   # a configured dataset
+    python -m perf.benchmark --from-run DIR                   # read a finished run
 
 Runs `snakemake all` from frames in a fresh working folder and times it, then reads what the
 jobs recorded (Snakemake's benchmarks/*.tsv, the training logs, the cache files), times bare
@@ -34,21 +34,16 @@ import h5py
 import pandas as pd
 import yaml
 
-from softnet.applied import PUBLISHED_K
-from softnet.datasets import (
-    EXPRESSION_TYPES,
-    layout_kind,
-    list_frames,
-    load_events,
-    load_k,
-    load_videos,
-)
+from perf.flow_engines import bare_tvl1, machine, pair_features, pool_seconds
+from softnet.applied.models import PUBLISHED_K
+from softnet.datasets.index import load_events, load_k, load_videos
+from softnet.datasets.kinds import EXPRESSION_TYPES, layout_kind
+from softnet.datasets.layout import list_frames
 from softnet.face import FaceBox
-from softnet.flow import TVL1Params, pair_features
-from softnet.flow_benchmark import bare_tvl1, machine, pool_seconds
+from softnet.flow.tvl1 import TVL1Params
 
 if TYPE_CHECKING:  # TensorFlow only where measured
-    from softnet.scripts_timing import ScriptsFoldTiming
+    from perf.scripts_timing import ScriptsFoldTiming
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "schemas" / "config.schema.yaml"
@@ -138,7 +133,8 @@ EPOCH_LINE = re.compile(r"epoch (\d+)/(\d+) \(")  # "epoch 2/10 (0.4 s): {...}"
 #: What a TensorFlow job does before its work: start Python, import, build SOFTNet, predict once.
 TENSORFLOW_START = (
     "import numpy as np\n"
-    "from softnet.model import build_softnet, predict_scores\n"
+    "from softnet.model.network import build_softnet\n"
+    "from softnet.model.scoring import predict_scores\n"
     "predict_scores(build_softnet(seed=1), np.zeros((1, 42, 42, 3), np.float32))\n"
 )
 
@@ -474,14 +470,12 @@ def training_measures(
     scoring jobs against the published scripts' loop re-enacted on the same samples. Also
     returns the scripts' training seconds per type: every fold's loop and one start."""
     # TensorFlow is imported here, not with the module: the rest of the command runs without.
-    from softnet.labels import fold_subjects, used_events
-    from softnet.scripts_timing import time_scripts_fold
-    from softnet.training import (
-        TrainingParams,
-        configure_tensorflow,
-        measure_loading,
-        video_labels,
-    )
+    from perf.loading import measure_loading
+    from perf.scripts_timing import time_scripts_fold
+    from softnet.datasets.labels import used_events
+    from softnet.model.folds import fold_subjects
+    from softnet.model.training import TrainingParams, video_labels
+    from softnet.tensorflow_setup import configure_tensorflow
 
     results = run.workdir / "results" / run.dataset
     videos = load_videos(results / "index" / "videos.csv")
@@ -753,7 +747,7 @@ def snakemake(workdir: Path, cores: int, *targets: str) -> float:
 
 def synthetic_run(args: argparse.Namespace, workdir: Path) -> Run:
     """Make the synthetic set (not timed), then time `snakemake all` on it from its frames."""
-    from softnet.demo import make_demo
+    from softnet.datasets.demo import make_demo
 
     folder = "CASME_sq" if args.layout == "casme2" else "SAMMLV"
     root = workdir / "data" / folder
@@ -913,7 +907,7 @@ def scripts_measures(
     pre-processing taken as this run's, training from every fold's loop (`training_s`).
     Returns the measures and the scripts' estimated seconds, None where not re-enactable
     (videos given as files: the scripts read frame folders)."""
-    from softnet.scripts_timing import time_scripts_cropping, time_scripts_flow
+    from perf.scripts_timing import time_scripts_cropping, time_scripts_flow
 
     results = run.workdir / "results" / run.dataset
     used = videos[videos["excluded"].fillna("") == ""]

@@ -1,0 +1,1 @@
+"""What a user opens: the paper-shaped table, figures and the p sweep."""
