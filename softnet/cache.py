@@ -67,6 +67,13 @@ def frame_dataset(handle: h5py.File, name: str, shape: tuple[int, ...], dtype: s
     )
 
 
+def video_provenance(wildcards: object, source: str) -> dict[str, str]:
+    """What a per-video file records of its job: dataset, subject, video (the job's wildcards)
+    and the input it was made from."""
+    names = ("dataset", "subject", "video")
+    return {name: getattr(wildcards, name) for name in names} | {"source": str(source)}
+
+
 def write_provenance(handle: h5py.File, stage: str, **facts: object) -> None:
     """Record what produced a file: the stage, its parameters and the package version."""
     handle.attrs["stage"] = stage

@@ -12,12 +12,12 @@ records the new fingerprints.
 """
 
 STAGE_VERSIONS: dict[str, int] = {
-    "demo": 1,  # make_demo: the synthetic dataset (demo)
-    "index": 1,  # index_dataset, index_inputs: videos, events, k (datasets, generic, labels)
-    "face": 1,  # face_crops: crops, box, landmarks (face, videos, cache)
-    "flow": 1,  # optical_flow: u, v, strain (flow, tvl1_tensorflow)
+    "demo": 1,  # make_demo: the synthetic dataset (datasets.demo)
+    "index": 1,  # index_dataset, index_inputs: videos, events, k (datasets)
+    "face": 1,  # face_crops: crops, box, landmarks (face, datasets.videos, cache)
+    "flow": 1,  # optical_flow: u, v, strain (flow)
     "roi": 1,  # roi_stacks (roi)
-    "training": 1,  # train_fold: fold and final models (training, model, labels)
+    "training": 1,  # train_fold: fold and final models (model, datasets.labels)
     "scores": 1,  # score_fold, score_applied: score curves (model, applied)
     "spotting": 1,  # spot_intervals, spot_applied: intervals, thresholds (spotting)
     "evaluation": 1,  # evaluate, evaluate_applied: MEGC matching and counts (evaluation)

@@ -4,8 +4,8 @@ import json
 
 import pandas as pd
 
-from softnet.datasets.index import load_events, load_videos
-from softnet.datasets.labels import used_events, videos_in_scope
+from softnet.datasets.index import load_used_events, load_videos
+from softnet.datasets.labels import videos_in_scope
 from softnet.evaluation import Counts, counts_row, evaluate_videos, pooled
 from softnet.runlog import log_to
 
@@ -13,7 +13,7 @@ log_to(snakemake.log[0])
 expression_type = snakemake.wildcards.type
 intervals = pd.read_csv(snakemake.input.intervals, dtype={"subject": str, "video": str})
 videos = load_videos(snakemake.input.videos)
-used = used_events(load_events(snakemake.input.events), snakemake.params.kind, expression_type)
+used = load_used_events(snakemake.input.events, snakemake.params.kind, expression_type)
 with open(snakemake.input.settings) as handle:
     spotting = json.load(handle)
 

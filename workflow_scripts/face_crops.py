@@ -3,6 +3,7 @@
 import math
 from pathlib import Path
 
+from softnet.cache import video_provenance
 from softnet.datasets.layout import open_source
 from softnet.datasets.videos import VideoFile
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
@@ -22,11 +23,6 @@ write_face_cache(
     video=f"{wildcards.subject}/{wildcards.video}",
     settings=CropSettings(**face),
     landmark_model=Path(model),
-    provenance={
-        "dataset": wildcards.dataset,
-        "subject": wildcards.subject,
-        "video": wildcards.video,
-        "source": snakemake.input.source,
-    },
+    provenance=video_provenance(wildcards, snakemake.input.source),
     search_frames=math.ceil(search_seconds * fps),
 )

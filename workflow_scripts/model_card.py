@@ -7,15 +7,14 @@ import pandas as pd
 import softnet
 from softnet.applied.cards import model_card
 from softnet.applied.models import dataset_timing
-from softnet.datasets.index import load_events, load_k, load_videos
-from softnet.datasets.labels import used_events
+from softnet.datasets.index import load_k, load_used_events, load_videos
 from softnet.model.folds import fold_subjects
 from softnet.runlog import log_to
 
 log_to(snakemake.log[0])
 wildcards = snakemake.wildcards
 kind = snakemake.params.kind
-used = used_events(load_events(snakemake.input.events), kind, wildcards.type)
+used = load_used_events(snakemake.input.events, kind, wildcards.type)
 videos = load_videos(snakemake.input.videos)
 loso = None
 for path in snakemake.input.loso:

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from softnet.cache import video_provenance
 from softnet.flow.flow_cache import write_flow_cache
 from softnet.flow.tvl1 import TVL1Params
 from softnet.runlog import log_to
@@ -18,10 +19,5 @@ if __name__ == "__main__":  # the worker processes re-import this file's module 
         engine=snakemake.params.engine,
         # not a param: the batch size never changes a result, so it must not rerun the job
         batch_size=snakemake.config["flow"]["batch_size"],
-        provenance={
-            "dataset": wildcards.dataset,
-            "subject": wildcards.subject,
-            "video": wildcards.video,
-            "source": snakemake.input.faces,
-        },
+        provenance=video_provenance(wildcards, snakemake.input.faces),
     )

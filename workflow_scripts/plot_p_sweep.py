@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from softnet.datasets.index import load_events, load_k, load_videos
-from softnet.datasets.labels import used_events, videos_in_scope
+from softnet.datasets.index import load_k, load_used_events, load_videos
+from softnet.datasets.labels import videos_in_scope
 from softnet.reports.figures import plot_p_sweep
 from softnet.reports.p_sweep import sweep_p
 from softnet.runlog import log_to
@@ -12,7 +12,7 @@ from softnet.spotting import read_scores, score_files
 log_to(snakemake.log[0])
 expression_type = snakemake.wildcards.type
 k = load_k(snakemake.input.summary, expression_type)
-used = used_events(load_events(snakemake.input.events), snakemake.params.kind, expression_type)
+used = load_used_events(snakemake.input.events, snakemake.params.kind, expression_type)
 labelled = videos_in_scope(load_videos(snakemake.input.videos), used, "labelled")
 published = set(zip(labelled["subject"], labelled["video"]))
 curves = {}

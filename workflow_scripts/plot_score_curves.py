@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from softnet.datasets.index import load_events, load_k
-from softnet.datasets.labels import used_events
+from softnet.datasets.index import load_k, load_used_events
 from softnet.reports.figures import plot_score_curve
 from softnet.runlog import log_to
 from softnet.spotting import read_scores, score_files
@@ -13,7 +12,7 @@ from softnet.spotting import read_scores, score_files
 log_to(snakemake.log[0])
 expression_type = snakemake.wildcards.type
 k = load_k(snakemake.input.summary, expression_type)
-used = used_events(load_events(snakemake.input.events), snakemake.params.kind, expression_type)
+used = load_used_events(snakemake.input.events, snakemake.params.kind, expression_type)
 names = {"subject": str, "video": str}
 intervals = pd.read_csv(snakemake.input.intervals, dtype=names)
 thresholds = pd.read_csv(snakemake.input.thresholds, dtype=names).set_index(["subject", "video"])

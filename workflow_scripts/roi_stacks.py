@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from softnet.cache import video_provenance
 from softnet.roi import ROIParams, write_roi_cache
 from softnet.runlog import log_to
 
@@ -12,10 +13,5 @@ write_roi_cache(
     Path(snakemake.input.faces),
     Path(snakemake.output[0]),
     params=ROIParams(**snakemake.params.roi),
-    provenance={
-        "dataset": wildcards.dataset,
-        "subject": wildcards.subject,
-        "video": wildcards.video,
-        "source": snakemake.input.flow,
-    },
+    provenance=video_provenance(wildcards, snakemake.input.flow),
 )

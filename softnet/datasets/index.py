@@ -16,7 +16,7 @@ import pandas as pd
 from softnet.datasets.casme2 import read_casme2
 from softnet.datasets.generic import read_generic
 from softnet.datasets.kinds import EVENT_COLUMNS, FPS, VIDEO_COLUMNS, layout_kind, natural_key
-from softnet.datasets.labels import type_summary
+from softnet.datasets.labels import type_summary, used_events
 from softnet.datasets.layout import annotation_path
 from softnet.datasets.sammlv import read_sammlv
 
@@ -110,3 +110,8 @@ def load_k(summary: str | os.PathLike, expression_type: str) -> int:
     """k of one expression type from an index's summary.json."""
     with open(summary) as handle:
         return int(json.load(handle)[expression_type]["k"])
+
+
+def load_used_events(path: str | os.PathLike, kind: str, expression_type: str) -> pd.DataFrame:
+    """The events of one type that SOFTNet uses (see `used_events`), from an index's events.csv."""
+    return used_events(load_events(path), kind, expression_type)
