@@ -45,8 +45,8 @@ def machine() -> str:
 def demo_faces(folder: Path, frames: int) -> Path:
     """Face crops of one synthetic demo video with `frames` frames (made in `folder`)."""
     from softnet.datasets.demo import make_demo
-    from softnet.datasets.videos import FrameFolder
     from softnet.face import CropSettings, default_landmark_model, write_face_cache
+    from softnet.videos import FrameFolder
 
     root = folder / "CASME_sq"
     make_demo(root, subjects=1, frames=max(frames, 60), seed=0)

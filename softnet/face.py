@@ -17,7 +17,7 @@ import dlib
 import numpy as np
 
 from softnet.cache import atomic_h5, frame_dataset, write_provenance
-from softnet.datasets.videos import FrameSource
+from softnet.videos import FrameSource
 
 log = logging.getLogger(__name__)
 

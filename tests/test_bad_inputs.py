@@ -19,12 +19,12 @@ from softnet.applied.models import WeightsFolderError, published_weight_files
 from softnet.datasets.index import read_dataset, write_index
 from softnet.datasets.kinds import DatasetError
 from softnet.datasets.layout import annotation_path
-from softnet.datasets.videos import FrameFolder, VideoError
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
 from softnet.flow import opencv
 from softnet.flow.flow_cache import FlowError, write_flow_cache
 from softnet.flow.tvl1 import TVL1Params
 from softnet.model.training import published_weights
+from softnet.videos import FrameFolder, VideoError
 
 CASME2_WORKBOOK = "CAS(ME)^2code_final.xlsx"
 SAMM_WORKBOOK = "SAMM_LongVideos_V1_Release.xlsx"

@@ -23,7 +23,6 @@ from softnet.datasets.demo import (
 from softnet.datasets.index import read_dataset
 from softnet.datasets.kinds import KNOWN_WORKBOOKS
 from softnet.datasets.labels import type_summary
-from softnet.datasets.videos import FrameFolder, read_frame
 from softnet.face import (
     CropSettings,
     crop,
@@ -33,6 +32,7 @@ from softnet.face import (
     find_face_box,
     largest_face,
 )
+from softnet.videos import FrameFolder, read_frame
 
 FRAMES = 60
 FRAME_SIZE = (320, 240)

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from skimage import data
 
-from softnet.datasets.videos import FrameFolder, VideoError
 from softnet.face import (
     CropSettings,
     FaceBox,
@@ -21,6 +20,7 @@ from softnet.face import (
     largest_face,
     write_face_cache,
 )
+from softnet.videos import FrameFolder, VideoError
 
 
 @pytest.fixture(scope="module")

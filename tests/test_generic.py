@@ -11,7 +11,7 @@ from softnet.datasets.generic import read_events_csv
 from softnet.datasets.index import read_dataset
 from softnet.datasets.kinds import DatasetError
 from softnet.datasets.spot_inputs import input_videos
-from softnet.datasets.videos import VideoError, VideoFile, probe_video
+from softnet.videos import VideoError, VideoFile, probe_video
 
 
 def write_video(path: Path, frames: list[np.ndarray], fps: float = 30.0, codec: str = "FFV1"):

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from softnet.datasets.demo import make_demo
-from softnet.datasets.videos import FrameFolder
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
 from softnet.flow.flow_cache import write_flow_cache
 from softnet.flow.tensorflow import (
@@ -26,6 +25,7 @@ from softnet.flow.tensorflow import (
     shared_engine,
 )
 from softnet.flow.tvl1 import TVL1Params
+from softnet.videos import FrameFolder
 
 SIZE = 48
 #: Mean endpoint error allowed between the engines (px); with OpenCV 5 they agree exactly.

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from softnet.cache import video_provenance
 from softnet.datasets.layout import open_source
-from softnet.datasets.videos import VideoFile
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
 from softnet.runlog import log_to
+from softnet.videos import VideoFile
 
 log_to(snakemake.log[0])
 face = dict(snakemake.params.face)

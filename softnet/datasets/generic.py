@@ -18,7 +18,7 @@ import pandas as pd
 
 from softnet.datasets.kinds import EVENT_COLUMNS, VIDEO_COLUMNS, DatasetError, natural_key
 from softnet.datasets.layout import check_root, frame_number, list_frames
-from softnet.datasets.videos import IMAGE_SUFFIXES, VIDEO_SUFFIXES, probe_video
+from softnet.videos import IMAGE_SUFFIXES, VIDEO_SUFFIXES, probe_video
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from softnet.datasets.kinds import (
     layout_kind,
     natural_key,
 )
-from softnet.datasets.videos import IMAGE_SUFFIXES, FrameFolder, FrameSource, VideoFile
+from softnet.videos import IMAGE_SUFFIXES, FrameFolder, FrameSource, VideoFile
 
 
 def frame_number(kind: str, video: str, filename: str) -> int | None:
