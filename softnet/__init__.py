@@ -1,4 +1,12 @@
-"""SOFTNet expression spotting: the logic behind the Snakemake workflow."""
+"""SOFTNet expression spotting: the logic behind the Snakemake workflow.
+
+One subpackage or module per stage, named like its rule file in rules/:
+datasets (the releases, the generic layout, the demo, the index, the events SOFTNet uses),
+face (crops and landmarks), flow (TV-L1 and strain, OpenCV and TensorFlow engines), roi,
+model (network, folds, training, scoring), spotting, evaluation, reports, applied (models
+applied to other videos). Shared leaves: videos (frame sources), cache (HDF5 files),
+tensorflow_setup, runlog (job logs), versions (what reruns a stage).
+"""
 
 import os
 from importlib.metadata import PackageNotFoundError, version
