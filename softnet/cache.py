@@ -23,7 +23,7 @@ import softnet
 def compression(dtype: str | np.dtype) -> hdf5plugin.Blosc:
     """The lossless codec of a frame dataset: Blosc with zstd (level 5) after a shuffle.
 
-    Chosen by measurement (README, "Disk space"): against gzip level 4 with HDF5's shuffle,
+    Chosen by measurement (docs/performance.md): against gzip level 4 with HDF5's shuffle,
     it writes float32 flow about twice as fast and reads it about three times as fast, at
     the same size (+0.6%: float32 TV-L1 flow is incompressible beyond ~1.28x by any lossless
     codec tried); ROI stacks are 1% smaller, face crops 5% smaller. Byte shuffle groups the bytes

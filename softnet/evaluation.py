@@ -1,4 +1,4 @@
-"""The MEGC 2020 spotting protocol: matching, counts and pooled F1 (spec section 10).
+"""The MEGC 2020 spotting protocol: matching, counts and pooled F1 (docs/method.md, step 8).
 
 Intervals and events are 0-based inclusive frame intervals (start, end). Counts are summed
 over videos before precision, recall and F1 are computed, as the protocol prescribes; F1s of

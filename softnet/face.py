@@ -1,4 +1,4 @@
-"""Face crops and landmarks (spec sections 3 and 5): the detector runs once per video.
+"""Face crops and landmarks (docs/method.md, steps 2 and 4): the detector runs once per video.
 
 SOFTNet finds the face box in the first frame and reuses it for every frame, then finds
 the 68 landmarks once, in the first 128x128 crop where the detector sees a face.

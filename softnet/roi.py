@@ -1,4 +1,4 @@
-"""From flow frames to 42x42x3 ROI stacks (spec section 5).
+"""From flow frames to 42x42x3 ROI stacks (docs/method.md, step 4).
 
 Head motion is removed by subtracting the flow around the nose, the eyes (blinks) are
 masked, and the eyebrow and mouth regions, where expressions move, are stacked.
@@ -26,7 +26,7 @@ BLOCK_FRAMES = 256  # flow frames in memory at once: 256 x 128 x 128 x 3 float32
 
 @dataclass(frozen=True)
 class ROIParams:
-    """Geometry of the preprocessing, in pixels of the 128x128 crop; defaults are the spec's."""
+    """Geometry of the preprocessing, in pixels of the 128x128 crop; defaults as published."""
 
     nose_half_width: int = 5
     eye_margin: int = 15

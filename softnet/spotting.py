@@ -1,4 +1,4 @@
-"""From a video's score curve to spotted intervals (spec section 9).
+"""From a video's score curve to spotted intervals (docs/method.md, step 7).
 
 A video of T frames has T - k feature frames; feature frame i covers frames i .. i+k-1. The
 curve is smoothed with a 2k-frame window, peaks above a relative threshold are kept, and each

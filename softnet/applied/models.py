@@ -26,7 +26,7 @@ PUBLISHED_PREFIX = "published-"
 PUBLISHED_MODELS = tuple(PUBLISHED_PREFIX + release for release in PUBLISHED_K)
 
 
-#: A fold's weight file: s1.hdf5 holds fold 1 (spec section 7).
+#: A fold's weight file: s1.hdf5 holds fold 1 (docs/method.md, step 5).
 WEIGHT_FILE = re.compile(r"s(\d+)\.hdf5")
 
 

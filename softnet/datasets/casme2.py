@@ -2,7 +2,7 @@
 
 The codes sheet lists the events by subject index and expression name; 'naming rule1' maps
 subject indices to folders and 'naming rule2' stimulus names to the codes that begin the video
-folders' names (DATASETS.md).
+folders' names (docs/datasets.md).
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ STIMULI: tuple[tuple[str, str, str], ...] = (
 )
 #: The release layouts the demo can be written in.
 LAYOUTS = ("casme2", "sammlv")
-#: SAMM-LV's subjects (DATASETS.md: 006..026, 028, 030..037), each with one video here.
+#: SAMM-LV's subjects (006..026, 028, 030..037), each with one video here.
 SAMM_SUBJECTS: tuple[str, ...] = tuple(f"{n:03d}" for n in (*range(6, 27), 28, *range(30, 38)))
 SAMM_HEADER = (
     "Subject",

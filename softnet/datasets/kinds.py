@@ -44,7 +44,7 @@ CASME2_RULE_SHEETS = ("naming rule1", "naming rule2")
 #: The sheet of the SAMM-LV workbook that holds the events.
 SAMM_SHEET = "FACS_Movement_Only"
 FPS = {"casme2": 30.0, "sammlv": 200.0}
-#: k of the releases' own annotations (spec section 2), in frames at the releases' fps: the
+#: k of the releases' own annotations (docs/method.md, step 1), in frames at the releases' fps: the
 #: k the published weights were trained with.
 PUBLISHED_K = {"casme2": {"micro": 6, "macro": 18}, "sammlv": {"micro": 37, "macro": 174}}
 CASME2_FRAME = re.compile(r"^img(\d+)\.jpg$", re.IGNORECASE)

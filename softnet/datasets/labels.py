@@ -70,7 +70,7 @@ def type_summary(videos: pd.DataFrame, events: pd.DataFrame, kind: str) -> dict[
 
 
 def pseudo_labels(feature_frames: int, k: int, used: pd.DataFrame) -> np.ndarray:
-    """SOFTNet's training target per feature frame of one video (spec section 6).
+    """SOFTNet's training target per feature frame of one video (docs/method.md, step 5).
 
     Feature frame i covers frames i .. i+k-1; it is labelled 1 when that window meets the
     frames start0+1 .. end0 of an event (the published scripts' one-frame shift), else 0.

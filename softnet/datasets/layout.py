@@ -136,7 +136,7 @@ def annotation_path(kind: str, root: Path, annotations: str | None) -> Path:
     if layout == "generic":
         raise DatasetError(
             f"events file {path} not found; a generic dataset needs a CSV of events there, "
-            "or `annotations` in config.yaml naming it (see the README, 'Your own dataset')"
+            "or `annotations` in config.yaml naming it (see docs/datasets.md)"
         )
     found = [n for n in KNOWN_WORKBOOKS[layout] if (Path(root) / n).is_file()]
     hint = (

@@ -1,6 +1,6 @@
 """The SAMM Long Videos release: SAMM_longvideos/<video>/<video>_<NNNN>.jpg and one sheet.
 
-The sheet has a 9-row legend, its header on row 10 and the events from row 11 (DATASETS.md).
+The sheet has a 9-row legend, its header on row 10 and the events from row 11 (docs/datasets.md).
 """
 
 from __future__ import annotations

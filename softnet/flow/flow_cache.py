@@ -1,4 +1,4 @@
-"""Stage 2: a video's flow file, u, v and strain of every pair k frames apart (spec section 4).
+"""A video's flow file: u, v and strain of every pair k frames apart (docs/method.md, step 3).
 
 TV-L1 dominates the workflow's cost. Two engines compute it, with one contract: `prepare`
 sets the engine up for a job's threads and names the device, `iter_flow` yields the bare

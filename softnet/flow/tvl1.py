@@ -1,4 +1,4 @@
-"""TV-L1's parameters and the features made of a flow (u, v, optical strain), spec section 4.
+"""TV-L1's parameters, and the features of a flow: u, v, optical strain (docs/method.md, step 3).
 
 The leaf that both engines and the flow stage share.
 """

@@ -1,4 +1,4 @@
-"""The SOFTNet network (spec section 7), its input preparation and its weight files.
+"""The SOFTNet network (docs/method.md, step 5), its input preparation and its weight files.
 
 Layer names are fixed rather than left to Keras' session-wide counters, because the authors'
 published weight files and our own checkpoints are matched to the model by those names.

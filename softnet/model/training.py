@@ -1,4 +1,4 @@
-"""Leave-one-subject-out training of SOFTNet (spec section 8), one fold per job.
+"""Leave-one-subject-out training of SOFTNet (docs/method.md, step 5), one fold per job.
 
 The training frames are streamed from the ROI files batch by batch, a thread reading ahead of
 the SGD step: a fold only keeps the list of (file, frame, label, augmentation) it draws and

@@ -6,14 +6,15 @@ import pandas as pd
 
 from softnet.evaluation import Counts, counts_row
 
-#: F1 of the paper (MEGC 2020 protocol), spec section 11.
+#: F1 of the paper (MEGC 2020 protocol), docs/method.md, reference numbers.
 PAPER_F1 = {
     "casme2": {"macro": 0.2410, "micro": 0.1173, "overall": 0.2022},
     "sammlv": {"macro": 0.2169, "micro": 0.1520, "overall": 0.1881},
 }
 
 
-#: TP, FP, FN that the authors' script prints with their published weights, spec section 11.
+#: TP, FP, FN that the authors' script prints with their published weights (docs/method.md,
+#: reference numbers).
 PUBLISHED_COUNTS = {
     "casme2": {"micro": Counts(18, 327, 39), "macro": Counts(91, 348, 209)},
     "sammlv": {"micro": Counts(41, 323, 118), "macro": Counts(60, 231, 273)},
