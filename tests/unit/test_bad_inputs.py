@@ -9,11 +9,9 @@ import cv2
 import h5py
 import numpy as np
 import pytest
-from releases import CASME2_CODES, SAMM_ROWS, edit_workbook, make_casme2, make_sammlv
 from skimage import data
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
-from workflow_runs import snakemake, write_config
 
 from softnet.applied.models import WeightsFolderError, published_weight_files
 from softnet.datasets.index import read_dataset, write_index
@@ -25,6 +23,8 @@ from softnet.flow import opencv
 from softnet.flow.flow_cache import FlowError, write_flow_cache
 from softnet.flow.tvl1 import TVL1Params
 from softnet.model.training import published_weights
+from tests.helpers.releases import CASME2_CODES, SAMM_ROWS, edit_workbook, make_casme2, make_sammlv
+from tests.helpers.workflow_runs import snakemake, write_config
 
 CASME2_WORKBOOK = "CAS(ME)^2code_final.xlsx"
 SAMM_WORKBOOK = "SAMM_LongVideos_V1_Release.xlsx"

@@ -14,8 +14,9 @@ import h5py
 import numpy as np
 import pandas as pd
 import pytest
-from slurm_cluster import Cluster, unavailable_reason
-from workflow_runs import TINY, planned_jobs, snakemake, write_config
+
+from tests.helpers.slurm_cluster import Cluster, unavailable_reason
+from tests.helpers.workflow_runs import TINY, planned_jobs, snakemake, write_config
 
 pytestmark = pytest.mark.slurm
 

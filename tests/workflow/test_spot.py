@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from workflow_runs import TINY, WEIGHTS, planned_jobs, snakemake
 
 from softnet.evaluation import iou, match_video
+from tests.helpers.workflow_runs import TINY, WEIGHTS, planned_jobs, snakemake
 
 pytestmark = pytest.mark.workflow
 

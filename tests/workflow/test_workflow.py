@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from workflow_runs import TINY, planned_jobs, snakemake, write_config
+
+from tests.helpers.workflow_runs import TINY, planned_jobs, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
 
