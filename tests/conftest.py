@@ -1,12 +1,11 @@
-import sys
 from pathlib import Path
 
 import pytest
 
 import softnet  # noqa: F401  registers the caches' HDF5 filters for tests that read them
+from tests.helpers.workflow_runs import TINY, WEIGHTS, snakemake, write_config
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).parent))  # the tests' own helpers
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +16,6 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def demo_run(repo, tmp_path_factory) -> Path:
     """A complete local run of the workflow on the tiny demo, shared by the tests that read it."""
-    from workflow_runs import TINY, snakemake, write_config
-
     workdir = tmp_path_factory.mktemp("workflow")
     write_config(workdir, TINY)
     result = snakemake(repo, workdir, "all")
@@ -29,8 +26,6 @@ def demo_run(repo, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def published_weights() -> Path:
     """The published weight fixtures; tests that need them skip, saying where, without them."""
-    from workflow_runs import WEIGHTS
-
     if not WEIGHTS.is_dir():
         pytest.skip(f"published SOFTNet weight fixtures not found at {WEIGHTS}")
     return WEIGHTS

@@ -9,11 +9,9 @@ import cv2
 import h5py
 import numpy as np
 import pytest
-from releases import CASME2_CODES, SAMM_ROWS, edit_workbook, make_casme2, make_sammlv
 from skimage import data
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
-from workflow_runs import snakemake, write_config
 
 from softnet.applied.models import WeightsFolderError, published_weight_files
 from softnet.datasets.index import read_dataset, write_index
@@ -25,6 +23,8 @@ from softnet.flow.flow_cache import FlowError, write_flow_cache
 from softnet.flow.tvl1 import TVL1Params
 from softnet.model.training import published_weights
 from softnet.videos import FrameFolder, VideoError
+from tests.helpers.releases import CASME2_CODES, SAMM_ROWS, edit_workbook, make_casme2, make_sammlv
+from tests.helpers.workflow_runs import snakemake, write_config
 
 CASME2_WORKBOOK = "CAS(ME)^2code_final.xlsx"
 SAMM_WORKBOOK = "SAMM_LongVideos_V1_Release.xlsx"
@@ -356,7 +356,7 @@ def test_the_workflow_stops_on_a_bad_input_with_no_result_written(repo, tmp_path
     write_config(tmp_path, config)
     (tmp_path / "release.zip").touch()
     edit_workbook(make_casme2(tmp_path / "release"), cell(0, "E5", 2))
-    result = snakemake(repo, tmp_path, "features")
+    result = snakemake(repo, tmp_path, "all_roi_stacks")
     assert result.returncode != 0
     for piece in pieces:
         assert piece in result.stdout + result.stderr

@@ -19,9 +19,9 @@ import h5py
 import numpy as np
 import psutil
 import pytest
-from workflow_runs import snakemake, snakemake_command
 
 from softnet.model.network import load_checkpoint
+from tests.helpers.workflow_runs import snakemake, snakemake_command
 
 pytestmark = pytest.mark.workflow
 

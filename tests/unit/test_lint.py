@@ -23,7 +23,7 @@ def test_snakefmt_check_is_clean(repo):
 
 
 def test_ruff_is_clean(repo):
-    paths = ["bootstrap.py", "softnet", "tests", "workflow_scripts"]
+    paths = ["bootstrap.py", "softnet", "perf", "tests", "workflow_scripts"]
     for command in (["check"], ["format", "--check"]):
         result = subprocess.run(
             [sys.executable, "-m", "ruff", *command, *paths],

@@ -3,12 +3,12 @@
 import logging
 
 import pytest
-from releases import edit_workbook, make_casme2, make_sammlv, touch_frames
 
 from softnet.datasets.index import read_dataset
 from softnet.datasets.kinds import DatasetError, natural_key
 from softnet.datasets.labels import expression_k, used_events, videos_in_scope
 from softnet.datasets.layout import list_frames
+from tests.helpers.releases import edit_workbook, make_casme2, make_sammlv, touch_frames
 
 
 @pytest.fixture

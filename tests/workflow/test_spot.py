@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from workflow_runs import TINY, WEIGHTS, planned_jobs, snakemake
 
 from softnet.evaluation import iou, match_video
+from tests.helpers.workflow_runs import TINY, WEIGHTS, planned_jobs, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -195,7 +195,7 @@ def test_a_generic_dataset_of_the_demo_videos_gives_the_demo_numbers(repo, demo_
         "cross_evaluation": [{"dataset": "gen", "model": "demo"}],
     }
     cross = "results/gen/applied/demo/report/paper_table.csv"
-    result = run_with(repo, demo_run, "generic.yaml", config, "features", cross)
+    result = run_with(repo, demo_run, "generic.yaml", config, "all_roi_stacks", cross)
     assert result.returncode == 0, result.stderr[-4000:]
     results = demo_run / "results"
     index = {name: pd.read_csv(results / name / "index" / "events.csv") for name in ("demo", "gen")}

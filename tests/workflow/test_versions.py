@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from workflow_runs import planned_jobs
+
+from tests.helpers.workflow_runs import planned_jobs
 
 pytestmark = pytest.mark.workflow
 

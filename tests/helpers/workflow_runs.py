@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 #: The authors' published weights (first folds), beside the checkout when shared/ is there.
-WEIGHTS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "softnet_weights"
+WEIGHTS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "softnet_weights"
 
 TINY = {
     "datasets": [{"name": "demo", "kind": "demo", "expression_types": ["micro", "macro"]}],

@@ -1,0 +1,1 @@
+"""The test suite; `python3 bootstrap.py test` runs every folder, markers select the slow ones."""

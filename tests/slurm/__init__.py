@@ -1,0 +1,1 @@
+"""Tests that run the workflow on a one-node SLURM cluster (marked `slurm`)."""

@@ -1,0 +1,1 @@
+"""Tests that run snakemake on the tiny demo (marked `workflow`)."""
