@@ -5,9 +5,9 @@ params change. Package files are not rule inputs: editing a comment or refactori
 nothing (on the real datasets a needless rerun of the flow stage costs ~80 CPU-hours).
 
 Bump a stage's number in the same commit as any change that alters its outputs' numbers
-(its module, or a helper it calls). tests/test_golden.py keeps a fingerprint of every
+(its module, or a helper it calls). tests/workflow/test_golden.py keeps a fingerprint of every
 stage's output on a tiny demo and fails when numbers change under an unchanged version;
-after a bump, `SOFTNET_UPDATE_GOLDEN=1 python3 bootstrap.py test tests/test_golden.py`
+after a bump, `SOFTNET_UPDATE_GOLDEN=1 python3 bootstrap.py test tests/workflow/test_golden.py`
 records the new fingerprints.
 """
 

@@ -3,7 +3,7 @@
 Stages rerun only when their version (softnet/versions.py) changes, so a change of numbers
 without a bump would leave stale results in every user's cache. After a deliberate change,
 bump the stage and record the new fingerprints:
-    SOFTNET_UPDATE_GOLDEN=1 python3 bootstrap.py test tests/test_golden.py
+    SOFTNET_UPDATE_GOLDEN=1 python3 bootstrap.py test tests/workflow/test_golden.py
 """
 
 from __future__ import annotations

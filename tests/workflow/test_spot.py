@@ -181,7 +181,7 @@ def test_a_missing_weights_folder_stops_spot_naming_it(repo, tmp_path):
 
 def test_a_generic_dataset_of_the_demo_videos_gives_the_demo_numbers(repo, demo_run):
     """The demo as lossless AVI files plus an events CSV: the same index and the same ROI
-    stacks, hence (every later stage being deterministic, tests/test_golden.py) the same
+    stacks, hence (every later stage being deterministic, tests/workflow/test_golden.py) the same
     models, scores and tables; and the generic dataset tested with the demo's final model."""
     root = demo_run / "generic"
     for video in demo_videos(demo_run):
