@@ -356,7 +356,7 @@ def test_the_workflow_stops_on_a_bad_input_with_no_result_written(repo, tmp_path
     write_config(tmp_path, config)
     (tmp_path / "release.zip").touch()
     edit_workbook(make_casme2(tmp_path / "release"), cell(0, "E5", 2))
-    result = snakemake(repo, tmp_path, "features")
+    result = snakemake(repo, tmp_path, "all_roi_stacks")
     assert result.returncode != 0
     for piece in pieces:
         assert piece in result.stdout + result.stderr

@@ -131,7 +131,7 @@ def test_a_failed_job_is_reported_and_a_rerun_runs_only_what_is_missing(repo, cl
     intact = frame.read_bytes()
     frame.write_bytes(b"not a JPEG")
 
-    failed = on_slurm(repo, tmp_path, "features")
+    failed = on_slurm(repo, tmp_path, "all_roi_stacks")
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0
     assert "Error in rule face_crops" in output
@@ -145,9 +145,9 @@ def test_a_failed_job_is_reported_and_a_rerun_runs_only_what_is_missing(repo, cl
     assert not list((tmp_path / "results").rglob("*.partial"))
 
     frame.write_bytes(intact)
-    plan = planned_jobs(snakemake(repo, tmp_path, "-n", "features"))
-    assert plan == {"face_crops": 1, "optical_flow": 1, "roi_stacks": 1, "features": 1}
-    rerun = on_slurm(repo, tmp_path, "features")
+    plan = planned_jobs(snakemake(repo, tmp_path, "-n", "all_roi_stacks"))
+    assert plan == {"face_crops": 1, "optical_flow": 1, "roi_stacks": 1, "all_roi_stacks": 1}
+    rerun = on_slurm(repo, tmp_path, "all_roi_stacks")
     assert rerun.returncode == 0, (rerun.stdout + rerun.stderr)[-6000:]
     index = pd.read_csv(tmp_path / "results/demo/index/videos.csv")
     assert len(list((tmp_path / "results/demo/roi").rglob("*.h5"))) == len(index)

@@ -142,7 +142,7 @@ def test_final_models_carry_a_model_card(repo, spotted):
         assert card["dataset"] == "demo" and card["type"] == kind and card["fps"] == 30.0
         assert card["subjects"] == ["s15", "s16"] and card["samples"] > 0
         assert card["training"]["seed"] == 1
-        assert card["loso"]["labelled"]["F1"] >= 0  # `all` ran first in this folder
+        assert card["loso"]["labelled"]["F1"] >= 0
 
 
 def test_spot_again_does_nothing_and_p_reruns_only_spotting(repo, spotted):
@@ -195,7 +195,7 @@ def test_a_generic_dataset_of_the_demo_videos_gives_the_demo_numbers(repo, demo_
         "cross_evaluation": [{"dataset": "gen", "model": "demo"}],
     }
     cross = "results/gen/applied/demo/report/paper_table.csv"
-    result = run_with(repo, demo_run, "generic.yaml", config, "features", cross)
+    result = run_with(repo, demo_run, "generic.yaml", config, "all_roi_stacks", cross)
     assert result.returncode == 0, result.stderr[-4000:]
     results = demo_run / "results"
     index = {name: pd.read_csv(results / name / "index" / "events.csv") for name in ("demo", "gen")}

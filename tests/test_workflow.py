@@ -145,7 +145,7 @@ def test_keep_flow_false_drops_each_flow_file_once_its_roi_stacks_exist(repo, tm
     config = {**TINY, "datasets": [dataset], "demo": {**TINY["demo"], "frames": 60}}
     config["flow"] = {**TINY["flow"], "keep_flow": False}
     write_config(tmp_path, config)
-    result = snakemake(repo, tmp_path, "features")
+    result = snakemake(repo, tmp_path, "all_roi_stacks")
     assert result.returncode == 0, result.stderr[-4000:]
     results = tmp_path / "results" / "demo"
     assert list(results.glob("flow/**/*.h5")) == []
@@ -156,7 +156,7 @@ def test_keep_flow_false_drops_each_flow_file_once_its_roi_stacks_exist(repo, tm
             assert roi["roi"].shape[1:] == (42, 42, 3) and np.abs(roi["roi"][()]).sum() > 0
 
     def plan() -> dict[str, int]:
-        result = snakemake(repo, tmp_path, "-n", "features")
+        result = snakemake(repo, tmp_path, "-n", "all_roi_stacks")
         assert result.returncode == 0, result.stderr[-2000:]
         return planned_jobs(result)
 
@@ -164,7 +164,7 @@ def test_keep_flow_false_drops_each_flow_file_once_its_roi_stacks_exist(repo, tm
     write_config(tmp_path, {**config, "flow": TINY["flow"]})  # keep_flow back at true
     assert plan() == {}
     write_config(tmp_path, {**config, "roi": {"roi_margin": 10}})
-    assert plan() == {"optical_flow": 2, "roi_stacks": 2, "features": 1}
+    assert plan() == {"optical_flow": 2, "roi_stacks": 2, "all_roi_stacks": 1}
 
 
 def test_changing_p_plans_only_spotting_evaluation_and_reports(repo, demo_run):
