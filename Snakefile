@@ -21,24 +21,10 @@ include: "rules/reports.smk"
 include: "rules/applied.smk"
 
 
-# Light bookkeeping runs where snakemake runs, not as cluster jobs.
+# The targets gather files; they run where snakemake runs, not as cluster jobs.
 localrules:
     all,
-    features,
-    index_dataset,
-    spot_intervals,
-    evaluate,
-    paper_table,
-    plot_p_sweep,
-    plot_score_curves,
-    plot_training_loss,
-    plot_timelines,
-    index_inputs,
-    spot_applied,
-    evaluate_applied,
-    paper_table_applied,
-    spot_report,
-    model_card,
+    all_roi_stacks,
     spot,
     final_models,
 
@@ -46,13 +32,14 @@ localrules:
 rule all:
     default_target: True
     input:
-        all_roi_stacks,
-        all_reports,
+        roi_stack_targets,
+        report_targets,
+        cross_targets,
 
 
-rule features:
+rule all_roi_stacks:
     input:
-        all_roi_stacks,
+        roi_stack_targets,
 
 
 rule spot:
@@ -60,6 +47,8 @@ rule spot:
         spot_targets,
 
 
+# Each final model with its card; the card states the LOSO F1, so the dataset's LOSO
+# evaluation runs too.
 rule final_models:
     input:
-        final_models,
+        final_model_targets,

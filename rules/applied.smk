@@ -1,8 +1,19 @@
+include: "inputs/applied.smk"
+
+
+localrules:
+    index_inputs,
+    spot_applied,
+    evaluate_applied,
+    paper_table_applied,
+    spot_report,
+
+
 checkpoint index_inputs:
     input:
         lambda wildcards: [str(path) for path in spot_sources().values()],
     output:
-        videos=f"results/{SPOT_SET}/index/videos.csv",
+        videos=path_of("videos", dataset=SPOT_SET),
     log:
         f"logs/{SPOT_SET}/index_inputs.log",
     conda:
@@ -19,12 +30,12 @@ checkpoint index_inputs:
 rule score_applied:
     input:
         rois=applied_rois,
-        videos=index_videos,
+        videos=path_of("videos"),
         model=model_files,
         model_index=model_index,
     output:
-        scores=directory("results/{dataset}/applied/{model}/{type}/scores"),
-        k="results/{dataset}/applied/{model}/{type}/k.csv",
+        scores=directory(path_of("applied_scores")),
+        k=path_of("applied_k"),
     log:
         "logs/{dataset}/applied/{model}/{type}/score_applied.log",
     benchmark:
@@ -43,12 +54,12 @@ rule score_applied:
 
 rule spot_applied:
     input:
-        scores="results/{dataset}/applied/{model}/{type}/scores",
-        k="results/{dataset}/applied/{model}/{type}/k.csv",
+        scores=path_of("applied_scores"),
+        k=path_of("applied_k"),
     output:
-        intervals="results/{dataset}/applied/{model}/{type}/spotting/intervals.csv",
-        thresholds="results/{dataset}/applied/{model}/{type}/spotting/thresholds.csv",
-        settings="results/{dataset}/applied/{model}/{type}/spotting/settings.json",
+        intervals=path_of("applied_intervals"),
+        thresholds=path_of("applied_thresholds"),
+        settings=path_of("applied_settings"),
     log:
         "logs/{dataset}/applied/{model}/{type}/spot_applied.log",
     conda:
@@ -62,21 +73,21 @@ rule spot_applied:
 
 rule evaluate_applied:
     input:
-        intervals="results/{dataset}/applied/{model}/{type}/spotting/intervals.csv",
-        settings="results/{dataset}/applied/{model}/{type}/spotting/settings.json",
-        videos="results/{dataset}/index/videos.csv",
-        events="results/{dataset}/index/events.csv",
+        intervals=path_of("applied_intervals"),
+        settings=path_of("applied_settings"),
+        videos=path_of("videos"),
+        events=path_of("events"),
     output:
-        intervals="results/{dataset}/applied/{model}/{type}/evaluation/intervals.csv",
-        per_video="results/{dataset}/applied/{model}/{type}/evaluation/per_video.csv",
-        metrics="results/{dataset}/applied/{model}/{type}/evaluation/metrics.json",
+        intervals=path_of("applied_evaluated"),
+        per_video=path_of("applied_per_video"),
+        metrics=path_of("applied_metrics"),
     log:
         "logs/{dataset}/applied/{model}/{type}/evaluate_applied.log",
     conda:
         "../envs/softnet.yaml"
     params:
         version=version("evaluation"),
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        kind=lambda wildcards: dataset_kind(wildcards.dataset),
         video_scope=lambda wildcards: DATASETS[wildcards.dataset]["video_scope"],
     script:
         "../workflow_scripts/evaluate.py"
@@ -84,10 +95,10 @@ rule evaluate_applied:
 
 rule paper_table_applied:
     input:
-        metrics=applied_per_type("evaluation/metrics.json"),
+        metrics=per_type("applied_metrics", applied_types),
     output:
         report(
-            "results/{dataset}/applied/{model}/report/paper_table.csv",
+            path_of("applied_paper_table"),
             caption="../report/cross_table.rst",
             category="{dataset}",
             subcategory="tested with {model}",
@@ -106,15 +117,15 @@ rule paper_table_applied:
 
 rule spot_report:
     input:
-        intervals=applied_per_type("spotting/intervals.csv"),
-        thresholds=applied_per_type("spotting/thresholds.csv"),
-        scores=applied_per_type("scores"),
-        k=applied_per_type("k.csv"),
+        intervals=per_type("applied_intervals", applied_types),
+        thresholds=per_type("applied_thresholds", applied_types),
+        scores=per_type("applied_scores", applied_types),
+        k=per_type("applied_k", applied_types),
         faces=applied_faces,
     output:
-        summary="results/{dataset}/applied/{model}/summary.csv",
+        summary=path_of("applied_summary"),
         videos=report(
-            directory("results/{dataset}/applied/{model}/videos"),
+            directory(path_of("applied_videos")),
             patterns=["{subject}__{video}.timeline.png"],
             caption="../report/timelines.rst",
             category="{dataset}",

@@ -1,7 +1,14 @@
+include: "inputs/datasets.smk"
+
+
+localrules:
+    index_dataset,
+
+
 rule make_demo:
     output:
-        workbook="resources/{dataset}/CASME_sq/CAS(ME)^2code_final.xlsx",
-        frames=directory("resources/{dataset}/CASME_sq/rawpic"),
+        workbook=path_of("demo_workbook"),
+        frames=directory(path_of("demo_frames")),
     log:
         "logs/{dataset}/make_demo.log",
     conda:
@@ -17,9 +24,9 @@ checkpoint index_dataset:
     input:
         workbook=annotation_workbook,
     output:
-        videos="results/{dataset}/index/videos.csv",
-        events="results/{dataset}/index/events.csv",
-        summary="results/{dataset}/index/summary.json",
+        videos=path_of("videos"),
+        events=path_of("events"),
+        summary=path_of("summary"),
     log:
         "logs/{dataset}/index_dataset.log",
     wildcard_constraints:
@@ -28,7 +35,7 @@ checkpoint index_dataset:
         "../envs/softnet.yaml"
     params:
         version=version("index"),
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        kind=lambda wildcards: dataset_kind(wildcards.dataset),
         root=lambda wildcards: dataset_root(wildcards.dataset),
         annotations=lambda wildcards: DATASETS[wildcards.dataset]["annotations"],
         fps=lambda wildcards: DATASETS[wildcards.dataset]["fps"],

@@ -1,25 +1,30 @@
+localrules:
+    evaluate,
+    paper_table,
+
+
 rule evaluate:
     input:
-        intervals="results/{dataset}/{type}/spotting/intervals.csv",
-        settings="results/{dataset}/{type}/spotting/settings.json",
-        videos="results/{dataset}/index/videos.csv",
-        events="results/{dataset}/index/events.csv",
+        intervals=path_of("intervals"),
+        settings=path_of("settings"),
+        videos=path_of("videos"),
+        events=path_of("events"),
     output:
         intervals=report(
-            "results/{dataset}/{type}/evaluation/intervals.csv",
+            path_of("evaluated"),
             caption="../report/intervals.rst",
             category="{dataset}",
             subcategory="{type}",
         ),
-        per_video="results/{dataset}/{type}/evaluation/per_video.csv",
-        metrics="results/{dataset}/{type}/evaluation/metrics.json",
+        per_video=path_of("per_video"),
+        metrics=path_of("metrics"),
     log:
         "logs/{dataset}/{type}/evaluate.log",
     conda:
         "../envs/softnet.yaml"
     params:
         version=version("evaluation"),
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        kind=lambda wildcards: dataset_kind(wildcards.dataset),
         video_scope=lambda wildcards: DATASETS[wildcards.dataset]["video_scope"],
     script:
         "../workflow_scripts/evaluate.py"
@@ -27,13 +32,10 @@ rule evaluate:
 
 rule paper_table:
     input:
-        metrics=lambda wildcards: expand(
-            "results/{{dataset}}/{type}/evaluation/metrics.json",
-            type=spotted_types(wildcards.dataset),
-        ),
+        metrics=per_type("metrics"),
     output:
         report(
-            "results/{dataset}/report/paper_table.csv",
+            path_of("paper_table"),
             caption="../report/paper_table.rst",
             category="{dataset}",
             subcategory="summary",
@@ -44,7 +46,7 @@ rule paper_table:
         "../envs/softnet.yaml"
     params:
         version=version("reports"),
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        kind=lambda wildcards: dataset_kind(wildcards.dataset),
         model=(
             "published weights, one per fold"
             if config["training"]["pretrained"]

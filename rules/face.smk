@@ -1,8 +1,11 @@
+include: "inputs/face.smk"
+
+
 rule face_crops:
     input:
         source=video_source,
     output:
-        "results/{dataset}/faces/{subject}/{video}.h5",
+        path_of("faces"),
     log:
         "logs/{dataset}/faces/{subject}/{video}.log",
     benchmark:

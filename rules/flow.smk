@@ -1,8 +1,11 @@
+include: "inputs/flow.smk"
+
+
 rule optical_flow:
     input:
-        faces="results/{dataset}/faces/{subject}/{video}.h5",
+        faces=path_of("faces"),
     output:
-        flow_output("results/{dataset}/flow/k{k}/{subject}/{video}.h5"),
+        flow_output(path_of("flow")),
     log:
         "logs/{dataset}/flow/k{k}/{subject}/{video}.log",
     benchmark:

@@ -1,12 +1,23 @@
+include: "inputs/model.smk"
+
+
+#: The training settings a model depends on; threads and GPUs only place the job.
+TRAINING = {k: v for k, v in config["training"].items() if k not in ("threads", "gpus")}
+
+
+localrules:
+    model_card,
+
+
 rule train_fold:
     input:
         rois=training_rois,
-        videos="results/{dataset}/index/videos.csv",
-        events="results/{dataset}/index/events.csv",
-        summary="results/{dataset}/index/summary.json",
+        videos=path_of("videos"),
+        events=path_of("events"),
+        summary=path_of("summary"),
     output:
-        model="results/{dataset}/{type}/models/{subject}.keras",
-        history="results/{dataset}/{type}/models/{subject}.history.csv",
+        model=path_of("model"),
+        history=path_of("history"),
     log:
         "logs/{dataset}/{type}/train_fold/{subject}.log",
     benchmark:
@@ -20,10 +31,8 @@ rule train_fold:
         gpu=config["training"]["gpus"],
     params:
         version=version("training"),
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
-        training={
-            k: v for k, v in config["training"].items() if k not in ("threads", "gpus")
-        },
+        kind=lambda wildcards: dataset_kind(wildcards.dataset),
+        training=TRAINING,
     script:
         "../workflow_scripts/train_fold.py"
 
@@ -33,7 +42,7 @@ rule score_fold:
         model=fold_model,
         rois=fold_rois,
     output:
-        directory("results/{dataset}/{type}/scores/{subject}"),
+        directory(path_of("scores")),
     log:
         "logs/{dataset}/{type}/scores/{subject}.log",
     benchmark:
@@ -49,25 +58,25 @@ rule score_fold:
         "../workflow_scripts/score_fold.py"
 
 
+# The card states the dataset's LOSO F1, so it takes the LOSO metrics: a card is made only
+# with the LOSO evaluation of its dataset and type, and is made again when they change.
 rule model_card:
     input:
-        model="results/{dataset}/{type}/models/final.keras",
-        history="results/{dataset}/{type}/models/final.history.csv",
-        videos="results/{dataset}/index/videos.csv",
-        events="results/{dataset}/index/events.csv",
-        summary="results/{dataset}/index/summary.json",
-        loso=loso_metrics,
+        model=path_of("model", subject=FINAL_MODEL),
+        history=path_of("history", subject=FINAL_MODEL),
+        videos=path_of("videos"),
+        events=path_of("events"),
+        summary=path_of("summary"),
+        loso=[path_of("metrics")],
     output:
-        "results/{dataset}/{type}/models/final.json",
+        path_of("card", subject=FINAL_MODEL),
     log:
         "logs/{dataset}/{type}/model_card.log",
     conda:
         "../envs/softnet.yaml"
     params:
         version=version("reports"),
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
-        training={
-            k: v for k, v in config["training"].items() if k not in ("threads", "gpus")
-        },
+        kind=lambda wildcards: dataset_kind(wildcards.dataset),
+        training=TRAINING,
     script:
         "../workflow_scripts/model_card.py"

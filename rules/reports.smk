@@ -1,13 +1,23 @@
+include: "inputs/reports.smk"
+
+
+localrules:
+    plot_score_curves,
+    plot_p_sweep,
+    plot_training_loss,
+    plot_timelines,
+
+
 rule plot_score_curves:
     input:
         scores=score_folders,
-        intervals="results/{dataset}/{type}/evaluation/intervals.csv",
-        thresholds="results/{dataset}/{type}/spotting/thresholds.csv",
-        events="results/{dataset}/index/events.csv",
-        summary="results/{dataset}/index/summary.json",
+        intervals=path_of("evaluated"),
+        thresholds=path_of("thresholds"),
+        events=path_of("events"),
+        summary=path_of("summary"),
     output:
         report(
-            directory("results/{dataset}/{type}/figures/score_curves"),
+            directory(path_of("score_curves")),
             patterns=["{subject}__{video}.png"],
             caption="../report/score_curves.rst",
             category="{dataset}",
@@ -19,7 +29,7 @@ rule plot_score_curves:
         "../envs/softnet.yaml"
     params:
         version=version("reports"),
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        kind=lambda wildcards: dataset_kind(wildcards.dataset),
     script:
         "../workflow_scripts/plot_score_curves.py"
 
@@ -27,24 +37,24 @@ rule plot_score_curves:
 rule plot_p_sweep:
     input:
         scores=score_folders,
-        videos="results/{dataset}/index/videos.csv",
-        events="results/{dataset}/index/events.csv",
-        summary="results/{dataset}/index/summary.json",
+        videos=path_of("videos"),
+        events=path_of("events"),
+        summary=path_of("summary"),
     output:
         figure=report(
-            "results/{dataset}/{type}/figures/p_sweep.png",
+            path_of("p_sweep"),
             caption="../report/p_sweep.rst",
             category="{dataset}",
             subcategory="{type}",
         ),
-        table="results/{dataset}/{type}/figures/p_sweep.csv",
+        table=path_of("p_sweep_table"),
     log:
         "logs/{dataset}/{type}/plot_p_sweep.log",
     conda:
         "../envs/softnet.yaml"
     params:
         version=version("reports"),
-        kind=lambda wildcards: DATASETS[wildcards.dataset]["kind"],
+        kind=lambda wildcards: dataset_kind(wildcards.dataset),
         p_grid=config["reports"]["p_grid"],
         dummy_interval=config["spotting"]["dummy_interval"],
     script:
@@ -56,7 +66,7 @@ rule plot_training_loss:
         histories=training_histories,
     output:
         report(
-            "results/{dataset}/{type}/figures/training_loss.png",
+            path_of("training_loss"),
             caption="../report/training_loss.rst",
             category="{dataset}",
             subcategory="{type}",
@@ -73,16 +83,13 @@ rule plot_training_loss:
 
 rule plot_timelines:
     input:
-        intervals=lambda wildcards: expand(
-            "results/{{dataset}}/{type}/evaluation/intervals.csv",
-            type=spotted_types(wildcards.dataset),
-        ),
-        summary="results/{dataset}/index/summary.json",
-        videos="results/{dataset}/index/videos.csv",
+        intervals=per_type("evaluated"),
+        summary=path_of("summary"),
+        videos=path_of("videos"),
         faces=timeline_faces,
     output:
         report(
-            directory("results/{dataset}/figures/timelines"),
+            directory(path_of("timelines")),
             patterns=["{subject}__{video}.png"],
             caption="../report/timelines.rst",
             category="{dataset}",

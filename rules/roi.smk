@@ -1,9 +1,12 @@
+include: "inputs/roi.smk"
+
+
 rule roi_stacks:
     input:
-        flow="results/{dataset}/flow/k{k}/{subject}/{video}.h5",
-        faces="results/{dataset}/faces/{subject}/{video}.h5",
+        flow=path_of("flow"),
+        faces=path_of("faces"),
     output:
-        "results/{dataset}/roi/k{k}/{subject}/{video}.h5",
+        path_of("roi"),
     log:
         "logs/{dataset}/roi/k{k}/{subject}/{video}.log",
     benchmark:

@@ -1,11 +1,15 @@
+localrules:
+    spot_intervals,
+
+
 rule spot_intervals:
     input:
         scores=score_folders,
-        summary="results/{dataset}/index/summary.json",
+        summary=path_of("summary"),
     output:
-        intervals="results/{dataset}/{type}/spotting/intervals.csv",
-        thresholds="results/{dataset}/{type}/spotting/thresholds.csv",
-        settings="results/{dataset}/{type}/spotting/settings.json",
+        intervals=path_of("intervals"),
+        thresholds=path_of("thresholds"),
+        settings=path_of("settings"),
     log:
         "logs/{dataset}/{type}/spot_intervals.log",
     conda:

@@ -142,7 +142,7 @@ def test_final_models_carry_a_model_card(repo, spotted):
         assert card["dataset"] == "demo" and card["type"] == kind and card["fps"] == 30.0
         assert card["subjects"] == ["s15", "s16"] and card["samples"] > 0
         assert card["training"]["seed"] == 1
-        assert card["loso"]["labelled"]["F1"] >= 0  # `all` ran first in this folder
+        assert card["loso"]["labelled"]["F1"] >= 0
 
 
 def test_spot_again_does_nothing_and_p_reruns_only_spotting(repo, spotted):

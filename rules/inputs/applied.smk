@@ -1,0 +1,111 @@
+"""The input functions of the applied-model rules: which weights score which videos at
+which k; the targets `spot` and the cross-dataset tests."""
+
+from softnet.applied import models as applied
+from softnet.datasets.index import load_videos
+from softnet.model.folds import FINAL_MODEL
+
+
+def weights_folder():
+    """The authors' weights folder: published_weights, or else training.pretrained."""
+    return config["published_weights"] or config["training"]["pretrained"]
+
+
+def model_files(wildcards):
+    """The weight files of an applied model: a published ensemble, or a final model.
+
+    Not the final model's card: its LOSO F1 changes with p, which must not rescore videos.
+    """
+    release = applied.published_release(wildcards.model)
+    if release is None:
+        return [path_of("model", dataset=wildcards.model, subject=FINAL_MODEL)]
+    if not weights_folder():
+        raise ValueError(
+            f"model {wildcards.model} needs the authors' weights: download their "
+            "SOFTNet_Weights folder and set published_weights in the config (or pass "
+            "--weights to `bootstrap.py spot`)"
+        )
+    files = applied.published_weight_files(weights_folder(), release, wildcards.type)
+    return [str(path) for path in files]
+
+
+def model_index(wildcards):
+    """The index of the dataset whose final model is applied (its k and fps)."""
+    if applied.published_release(wildcards.model) is not None:
+        return []
+    written = checkpoints.index_dataset.get(dataset=wildcards.model).output
+    return [written.videos, written.events, written.summary]
+
+
+def model_timing(model, expression_type):
+    """k and fps the model was trained with: the release's, or the dataset's own."""
+    release = applied.published_release(model)
+    if release is not None:
+        return applied.published_timing(release, expression_type)
+    videos, used, k = type_index(model, expression_type)
+    if k is None:
+        raise ValueError(
+            f"dataset {model} has no {expression_type} events: no final model"
+        )
+    return applied.dataset_timing(videos, used, k)
+
+
+def applied_types(name):
+    """The types an applied run spots: the configured ones on the spot inputs, and those
+    with events on a dataset."""
+    if name == SPOT_SET:
+        return SPOT["expression_types"]
+    return spotted_types(name)
+
+
+def applied_ks(name, model, expression_type):
+    """Videos an applied model scores, each with its k (the model's, scaled to its fps)."""
+    if name == SPOT_SET:
+        videos = load_videos(checkpoints.index_inputs.get().output.videos)
+        override = SPOT["k"].get(expression_type)
+    else:
+        videos, override = videos_for_type(name, expression_type)[1], None
+    return applied.video_ks(
+        videos,
+        model_timing(model, expression_type),
+        override,
+        f"model {model} ({expression_type})",
+    )
+
+
+def applied_rois(wildcards):
+    """ROI files of the videos an applied model scores, each at its own k."""
+    ks = applied_ks(wildcards.dataset, wildcards.model, wildcards.type)
+    return [
+        path_of("roi", wildcards, k=v.k, subject=v.subject, video=v.video)
+        for v in ks.itertuples()
+    ]
+
+
+def applied_faces(wildcards):
+    """Face files of every video of the set (thumbnails of the spotted intervals)."""
+    name, model = wildcards.dataset, wildcards.model
+    return face_files(name, [applied_ks(name, model, t) for t in applied_types(name)])
+
+
+def spot_targets(wildcards):
+    """Per model of spot.models: the summary and the per-video folder of the spot inputs."""
+    if not SPOT["inputs"]:
+        raise ValueError(
+            "spot: no inputs; give video files or frame folders in spot.inputs, or run "
+            "`python3 bootstrap.py spot VIDEO ...`"
+        )
+    return [
+        path_of(file, dataset=SPOT_SET, model=model)
+        for model in SPOT["models"]
+        for file in ("applied_summary", "applied_videos")
+    ]
+
+
+def cross_targets(wildcards):
+    """Paper table and summary of every configured cross-dataset test."""
+    return [
+        path_of(file, dataset=name, model=model)
+        for name, model in CROSS
+        for file in ("applied_paper_table", "applied_summary")
+    ]

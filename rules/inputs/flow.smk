@@ -1,0 +1,40 @@
+"""The input functions of the flow rule: its output, and resources sized to the video."""
+
+from softnet.datasets.index import load_videos
+
+
+def video_frames(wildcards):
+    """Frame count of the job's video, from the dataset's index.
+
+    Read from the file, not through the checkpoint: cluster jobs evaluate resources without
+    the checkpoint's state, and Snakemake 9 then fails on an incomplete-checkpoint value.
+    """
+    videos = load_videos(path_of("videos", wildcards))
+    chosen = videos[
+        (videos["subject"] == wildcards.subject) & (videos["video"] == wildcards.video)
+    ]
+    return int(chosen["frame_count"].iloc[0])
+
+
+def flow_mem_mb(wildcards, threads):
+    """Each flow worker holds the video's crops (a long SAMM video: ~190 MB) and a few frames."""
+    crops_mb = video_frames(wildcards) * config["face"]["size"] ** 2 / 1e6
+    return int(800 + threads * (300 + 1.5 * crops_mb))
+
+
+def flow_runtime(wildcards, threads):
+    """Minutes for the video's TV-L1 pairs at a conservative 0.4 s a pair and process."""
+    pairs = video_frames(wildcards) - int(wildcards.k)
+    return int(15 + pairs * 0.4 / threads / 60)
+
+
+def flow_gpus(wildcards):
+    """GPUs of a flow job: only the tensorflow engine uses them."""
+    if config["flow"]["engine"] != "tensorflow":
+        return 0
+    return config["flow"]["gpus"]
+
+
+def flow_output(path):
+    """The flow file, temp() with flow.keep_flow false: deleted once its ROI stacks exist."""
+    return path if config["flow"]["keep_flow"] else temp(path)
