@@ -67,7 +67,7 @@ rule model_card:
         videos=path_of("videos"),
         events=path_of("events"),
         summary=path_of("summary"),
-        loso=[path_of("metrics")],
+        loso=path_of("metrics"),
     output:
         path_of("card", subject=FINAL_MODEL),
     log:

@@ -16,10 +16,8 @@ wildcards = snakemake.wildcards
 kind = snakemake.params.kind
 used = load_used_events(snakemake.input.events, kind, wildcards.type)
 videos = load_videos(snakemake.input.videos)
-loso = None
-for path in snakemake.input.loso:
-    with open(path) as handle:
-        loso = json.load(handle)["scopes"]
+with open(snakemake.input.loso) as handle:
+    loso = json.load(handle)["scopes"]
 card = model_card(
     wildcards.dataset,
     kind,

@@ -15,10 +15,11 @@ def model_card(
     subjects: list[str],
     training: dict[str, object],
     history: pd.DataFrame,
-    loso: dict[str, object] | None,
+    loso: dict[str, object],
     version: str,
 ) -> dict[str, object]:
-    """What a final model is, for whoever applies it later (written as final.json)."""
+    """What a final model is and how it scored leave one subject out, for whoever applies it
+    later (written as final.json); `loso` is the dataset's evaluation per scope."""
     return {
         "model": "final",
         "dataset": dataset,
@@ -31,6 +32,5 @@ def model_card(
         "samples": int(history["samples"].iloc[-1]) if len(history) else 0,
         "final_loss": float(history["loss"].iloc[-1]) if len(history) else None,
         "softnet_version": version,
-        "loso": loso
-        or "not computed: run `all` for this dataset, then `final_models` again to record it",
+        "loso": loso,
     }
