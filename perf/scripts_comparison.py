@@ -104,9 +104,10 @@ def scripts_measures(
 
     used = videos[videos["excluded"].fillna("") == ""]
     first = used.iloc[0]
-    if not Path(first.source).is_dir() or not training_s:
+    source = run.workdir / first.source  # as the workflow reads it: relative to its folder
+    if not source.is_dir() or not training_s:
         return [], None
-    frames = list_frames(run.kind, Path(first.source), first.video)[:sample]
+    frames = list_frames(run.kind, source, first.video)[:sample]
     with h5py.File(run.results / "faces" / first.subject / f"{first.video}.h5", "r") as handle:
         box = FaceBox(*(int(x) for x in handle["box"][()]))
     print(f"timing the scripts' cropping on {len(frames)} frames", flush=True)
