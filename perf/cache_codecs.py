@@ -4,8 +4,8 @@
         [--frames 400] [--rounds 5] [--csv out.csv]
 
 The frames of each kind of tensor (flow, roi, crops) are written one at a time, as the stages
-write them, with gzip level 4 and shuffle (the caches' codec until issue 9) and with the codec
-used now (softnet.cache.compression), then read back in blocks of 256 frames and one frame at
+write them, with gzip level 4 and shuffle (HDF5's built-in codec) and with the caches' codec
+(softnet.cache.compression), then read back in blocks of 256 frames and one frame at
 a time in random order (as the training loader reads ROI stacks). Each codec must give back
 the frames bit for bit. Rounds alternate the codecs; each time is the minimum over rounds.
 """
@@ -21,20 +21,20 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from perf.flow_engines import machine
+from perf.machine import machine
 from softnet.cache import compression
 
 TENSORS = ("flow", "roi", "crops")
-BEFORE = "gzip 4 + shuffle (before)"
+GZIP_LABEL = "gzip 4 + shuffle"
 GZIP = {"compression": "gzip", "compression_opts": 4, "shuffle": True}
 READ_BLOCK = 256
 
 
 def codecs(dtype: np.dtype) -> dict[str, dict]:
-    """The caches' codec until issue 9 and the one used now, by label."""
+    """HDF5's gzip and the caches' codec, by label."""
     return {
-        BEFORE: GZIP,
-        "blosc zstd 5 (now)": {"compression": compression(dtype)},
+        GZIP_LABEL: GZIP,
+        "blosc zstd 5 (the caches')": {"compression": compression(dtype)},
     }
 
 
@@ -92,9 +92,9 @@ def measure(files: list[Path], frames: int = 400, rounds: int = 5) -> pd.DataFra
                 for label, codec in codecs(tensor.dtype).items():
                     result = time_codec(tensor, codec, Path(folder) / "codec.h5")
                     best[label] = {k: min(v, best.get(label, result)[k]) for k, v in result.items()}
-            before = best[BEFORE]
+            gzip = best[GZIP_LABEL]
             for label, result in best.items():
-                ratios = {f"{k}_vs_gzip": result[k] / before[k] for k in result}
+                ratios = {f"{k}_vs_gzip": result[k] / gzip[k] for k in result}
                 rows.append(
                     {"tensor": name, "frames": len(tensor), "codec": label} | result | ratios
                 )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -24,22 +23,9 @@ import h5py
 import numpy as np
 import pandas as pd
 
+from perf.machine import machine
 from softnet.flow.opencv import iter_flow, pair_flow, worker_pool
 from softnet.flow.tvl1 import TVL1Params, features_of_flow
-
-
-def machine() -> str:
-    """CPU model and core count, for the tables."""
-    model = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        names = [
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        model = names[0] if names else model
-    return f"{model}, {os.cpu_count()} cores"
 
 
 def demo_faces(folder: Path, frames: int) -> Path:

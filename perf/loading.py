@@ -13,8 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from softnet.model.network import build_softnet
-from softnet.model.training import ROIBatches, TrainingParams, draw_samples
+from softnet.model.training import TrainingParams, start_fold
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class LoadingTiming:
 
     @property
     def ratio(self) -> float:
-        """Step time with loading over step time in memory; the target is at most 1.2."""
+        """Step time with loading over step time in memory (perf.targets bounds it)."""
         return self.step_s_loading / self.step_s_in_memory
 
 
@@ -45,11 +44,7 @@ def measure_loading(
     model fed by the prefetching loader (epoch after epoch), against the same steps on
     batches read into memory beforehand (at most `steps` of them, not the whole fold).
     """
-    samples = draw_samples(labels, expression_type, params, fold_seed)
-    if not samples:
-        raise ValueError("no training frames: the other subjects have no ROI frames")
-    model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
-    batches = ROIBatches(files, samples, params.batch_size, seed=fold_seed)
+    model, batches = start_fold(files, labels, expression_type, params, fold_seed)
     try:
         started = time.perf_counter()
         held = [batches.batch(i) for i in range(min(steps, len(batches)))]

@@ -1,5 +1,5 @@
-"""The published scripts' stages re-enacted, so that the benchmark can time them beside this
-workflow on the same data in the same run, rather than trust times taken on another day.
+"""The published scripts' stages re-enacted, so that the benchmark times them beside this
+workflow on the same data, on the same machine, in the same run.
 
 Cropping: every frame read in colour, cropped to the video's box, resized, written as a JPEG
 and read back in grey (spec section 3). Features: TV-L1 and strain pair after pair in one
@@ -25,8 +25,8 @@ import numpy as np
 
 from softnet.face import FaceBox
 from softnet.flow.tvl1 import TVL1Params, features_of_flow
-from softnet.model.network import as_streams, build_softnet, normalise
-from softnet.model.training import ROIBatches, TrainingParams, draw_samples
+from softnet.model.network import as_streams, normalise
+from softnet.model.training import TrainingParams, start_fold
 
 
 def time_scripts_cropping(
@@ -60,7 +60,7 @@ def time_scripts_flow(face_path: Path, k: int, params: TVL1Params, pairs: int) -
 
 @dataclass(frozen=True)
 class ScriptsFoldTiming:
-    """Seconds of the scripts' loop on one fold, after its data were in memory."""
+    """Seconds of the scripts' loop on one fold, its data held in memory."""
 
     samples: int
     held_out_frames: int
@@ -107,20 +107,16 @@ def time_scripts_fold(
 ) -> ScriptsFoldTiming:
     """Time the scripts' fit (with per-epoch validation) and prediction of one fold.
 
-    The training batches are the ones this workflow's fold draws (`draw_samples`), prepared
-    once and held in memory. The fit and prediction functions are traced before the clock
-    starts, and the weights then reset, as the scripts' later folds find them traced.
+    The training batches are the ones this workflow's fold draws (`start_fold`), prepared
+    once and held in memory. The fit and prediction functions are traced outside the timing,
+    and the weights reset after the tracing, as the scripts' later folds find them traced.
     """
-    samples = draw_samples(train_labels, expression_type, params, fold_seed)
-    if not samples:
-        raise ValueError("no training frames: the other subjects have no ROI frames")
-    loader = ROIBatches(train_files, samples, params.batch_size, seed=fold_seed)
+    model, loader = start_fold(train_files, train_labels, expression_type, params, fold_seed)
     try:
         training = [loader.batch(i) for i in range(len(loader))]
     finally:
         loader.close()
     validation = _held_out(held_out_files, held_out_labels, params.batch_size)
-    model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
     initial = model.get_weights()
     model.fit(
         scripts_batches(training),
@@ -147,7 +143,7 @@ def time_scripts_fold(
     model.predict(_inputs(validation), steps=len(validation), verbose=0)
     done = time.perf_counter()
     frames = sum(len(labels) for _, labels in validation)
-    return ScriptsFoldTiming(len(samples), frames, fitted - started, done - fitted)
+    return ScriptsFoldTiming(len(loader.samples), frames, fitted - started, done - fitted)
 
 
 def _inputs(held: list[tuple[list[np.ndarray], np.ndarray]]) -> Iterator[tuple]:

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import h5py
@@ -29,6 +30,9 @@ from softnet.datasets.kinds import layout_kind
 from softnet.datasets.labels import pseudo_labels, used_events
 from softnet.model.folds import fold_number, fold_subjects
 from softnet.model.network import as_streams, build_softnet, load_published_weights, normalise
+
+if TYPE_CHECKING:
+    import keras
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +168,24 @@ class ROIBatches:
             rois.file.close()
 
 
+def start_fold(
+    files: list[Path],
+    labels: list[np.ndarray],
+    expression_type: str,
+    params: TrainingParams,
+    fold_seed: int,
+) -> tuple[keras.Model, ROIBatches]:
+    """A fold's fresh SOFTNet (the same initial weights for every fold) and the batches of the
+    samples it draws; the caller closes the batches."""
+    samples = draw_samples(labels, expression_type, params, fold_seed)
+    if not samples:
+        raise ValueError("no training frames: the other subjects have no ROI frames")
+    positives = sum(s.label for s in samples)
+    log.info("%d training samples (%d positive)", len(samples), positives)
+    model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
+    return model, ROIBatches(files, samples, params.batch_size, seed=fold_seed)
+
+
 def train_fold(
     files: list[Path],
     labels: list[np.ndarray],
@@ -175,13 +197,7 @@ def train_fold(
 
     Returns the model and its per-epoch history (loss, mae, samples).
     """
-    samples = draw_samples(labels, expression_type, params, fold_seed)
-    if not samples:
-        raise ValueError("no training frames: the other subjects have no ROI frames")
-    positives = sum(s.label for s in samples)
-    log.info("%d training samples (%d positive)", len(samples), positives)
-    model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
-    batches = ROIBatches(files, samples, params.batch_size, seed=fold_seed)
+    model, batches = start_fold(files, labels, expression_type, params, fold_seed)
     history = []
     try:
         for epoch in range(1, params.epochs + 1):
@@ -201,7 +217,7 @@ def train_fold(
                     "epoch": epoch,
                     "loss": float(np.mean(losses)),
                     "mae": float(np.mean(errors)),
-                    "samples": len(samples),
+                    "samples": len(batches.samples),
                 }
             )
             seconds = time.perf_counter() - started

@@ -6,7 +6,6 @@ import sys
 import h5py
 import hdf5plugin
 import numpy as np
-import pytest
 
 from softnet.cache import atomic_h5, frame_dataset
 from softnet.roi import ROIParams, preprocess, write_roi_cache
@@ -122,25 +121,3 @@ def test_a_process_that_imports_any_softnet_module_reads_the_caches(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert float(result.stdout) == 0.25 * 3 * 4 * 4 * 3
-
-
-def test_the_codec_benchmark_compares_both_codecs_on_each_kind_of_tensor(tmp_path):
-    from perf.cache_codecs import measure
-
-    with atomic_h5(tmp_path / "flow.h5") as handle:
-        frame_dataset(handle, "flow", (6, 16, 16, 3), "float32")[:] = odd_float_frames(6)
-    with atomic_h5(tmp_path / "faces.h5") as handle:
-        crops = frame_dataset(handle, "crops", (6, 16, 16), "uint8")
-        crops[:] = np.arange(6 * 16 * 16).reshape(6, 16, 16) % 7
-    table = measure([tmp_path / "flow.h5", tmp_path / "faces.h5"], frames=4, rounds=1)
-    assert sorted(zip(table["tensor"], table["codec"])) == [
-        ("crops", "blosc zstd 5 (now)"),
-        ("crops", "gzip 4 + shuffle (before)"),
-        ("flow", "blosc zstd 5 (now)"),
-        ("flow", "gzip 4 + shuffle (before)"),
-    ]
-    assert (table["frames"] == 4).all() and (table["write_ms"] > 0).all()
-    gzip = table[table["codec"].str.startswith("gzip")].set_index("tensor")
-    for row in table.itertuples():
-        expected = row.bytes_per_frame / gzip.loc[row.tensor, "bytes_per_frame"]
-        assert row.bytes_per_frame_vs_gzip == pytest.approx(expected)

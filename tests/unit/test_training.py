@@ -10,8 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perf import loading
-from perf.loading import measure_loading
 from perf.scripts_timing import scripts_batches, time_scripts_fold
 from softnet.model import training
 from softnet.model.folds import FINAL_MODEL, fold_number, fold_subjects, model_name
@@ -179,24 +177,6 @@ def test_batches_hold_the_samples_as_read_one_at_a_time_and_prefetching_keeps_th
     for (streams, target), (again, same) in zip(direct, ahead, strict=True):
         assert all(a.tobytes() == b.tobytes() for a, b in zip(streams, again, strict=True))
         assert target.tobytes() == same.tobytes()
-
-
-def test_the_loading_measurement_times_the_same_batches_from_memory_and_the_loader(
-    tmp_path, monkeypatch
-):
-    files, labels = roi_files(tmp_path)
-    model = RecordingModel()
-    monkeypatch.setattr(loading, "build_softnet", lambda **_: model)
-    params = TrainingParams()
-    timing = measure_loading(files, labels, "micro", params, fold_seed=1001, steps=8)
-    assert timing.steps == 8 and min(timing.step_s_loading, timing.step_s_in_memory) > 0
-    assert timing.ratio == timing.step_s_loading / timing.step_s_in_memory
-    # 72 samples: 6 batches, so the loader starts a second epoch after 6 steps
-    per_batch = params.batch_size
-    first, in_memory = model.samples[:per_batch], model.samples[per_batch : per_batch * 9]
-    assert in_memory[:per_batch] == first and len(model.samples) == per_batch * 17
-    assert model.samples[per_batch * 9 :] == in_memory
-    assert in_memory[per_batch * 6 :] == in_memory[: per_batch * 2]
 
 
 def test_training_is_deterministic_and_learns(tmp_path):

@@ -1,0 +1,32 @@
+"""The benchmark command, end to end on a finished run of the tiny demo."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from perf.benchmark import main
+
+
+@pytest.mark.workflow
+def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
+    """The command on the tiny demo's run: every stage, the targets, the extrapolation."""
+    main(
+        ["--from-run", str(demo_run), "--cores", "2", "--bare-pairs", "4", "--sample-pairs", "4"]
+        + ["--loader-steps", "5", "--output", str(tmp_path), "--name", "tiny"]
+    )
+    table = pd.read_csv(tmp_path / "tiny.csv")
+    stages = set(table[table["section"] == "stages"]["item"].str.split().str[0])
+    assert stages == {"faces", "flow", "roi", "training", "scoring"}
+    targets_rows = table[table["section"] == "targets"]
+    assert len(targets_rows) == 5  # flow, workers, end to end, fold 1 of each type
+    folds = table[table["item"] == "fold 1, start-up included / the scripts' loop"]
+    assert sorted(folds["type"]) == ["macro", "micro"] and (folds["value"] > 0).all()
+    flow = table.set_index("item").loc["flow stage, time per pair (2 workers)", "value"]
+    assert flow > 0
+    rates = table[table["item"].str.startswith("training samples per second")]
+    assert sorted(rates["type"]) == ["macro", "micro"] and (rates["value"] > 0).all()
+    loader = table[table["item"] == "training step: ROI loading vs in memory"]
+    assert sorted(loader["type"]) == ["macro", "micro"] and (loader["value"] > 0).all()
+    text = (tmp_path / "tiny.md").read_text()
+    assert "bare DualTVL1OpticalFlow.calc" in text and "| SAMM-LV | total |" in text
