@@ -5,7 +5,7 @@ import pytest
 
 from perf.cache_codecs import measure
 from softnet.cache import atomic_h5, frame_dataset
-from tests.test_cache import odd_float_frames
+from tests.helpers.arrays import odd_float_frames
 
 
 def test_the_codec_benchmark_compares_both_codecs_on_each_kind_of_tensor(tmp_path):

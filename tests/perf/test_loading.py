@@ -3,7 +3,7 @@
 from perf.loading import measure_loading
 from softnet.model import training
 from softnet.model.training import TrainingParams
-from tests.test_training import RecordingModel, roi_files
+from tests.helpers.arrays import RecordingModel, roi_files
 
 
 def test_the_loading_measurement_times_the_same_batches_from_memory_and_the_loader(

@@ -9,36 +9,7 @@ import numpy as np
 
 from softnet.cache import atomic_h5, frame_dataset
 from softnet.roi import ROIParams, preprocess, write_roi_cache
-
-ODD_FLOATS = np.array(
-    [
-        0.0,
-        -0.0,
-        np.inf,
-        -np.inf,
-        np.nan,
-        np.finfo(np.float32).max,
-        np.finfo(np.float32).min,
-        np.finfo(np.float32).tiny,  # smallest normal
-        np.finfo(np.float32).smallest_subnormal,
-        -np.finfo(np.float32).smallest_subnormal,
-        1.0 + np.finfo(np.float32).eps,
-        1e-30,
-        -3.4e38,
-    ],
-    dtype=np.float32,
-)
-
-
-def odd_float_frames(frames: int = 5, size: int = 16) -> np.ndarray:
-    """Random bit patterns (NaNs with payloads among them), smooth values and the odd ones."""
-    rng = np.random.default_rng(0)
-    bits = rng.integers(0, 2**32, size=(frames, size, size, 3), dtype=np.uint32).view(np.float32)
-    smooth = rng.normal(0, 2, size=(frames, size, size, 3)).astype(np.float32)
-    values = np.where(rng.random(bits.shape) < 0.5, bits, smooth)
-    values[0, 0, : len(ODD_FLOATS), 0] = ODD_FLOATS
-    values[1, 3, :4, :] = np.float32(np.nan).view(np.uint32) | np.uint32(0x12345)  # NaN payload
-    return values
+from tests.helpers.arrays import odd_float_frames
 
 
 def test_float32_frames_come_back_bit_for_bit(tmp_path):

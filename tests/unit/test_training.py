@@ -2,7 +2,6 @@
 the published scripts' loop re-enacted for timing."""
 
 import json
-from itertools import islice
 from pathlib import Path
 
 import h5py
@@ -10,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perf.scripts_timing import scripts_batches, time_scripts_fold
 from softnet.model import training
 from softnet.model.folds import FINAL_MODEL, fold_number, fold_subjects, model_name
 from softnet.model.network import normalise
@@ -27,6 +25,7 @@ from softnet.model.training import (
     train_fold,
 )
 from softnet.tensorflow_setup import configure_tensorflow
+from tests.helpers.arrays import RecordingModel, roi_files
 
 
 def test_downsampling_keeps_every_positive_and_half_the_majority():
@@ -89,18 +88,6 @@ def test_every_sample_reaches_the_network_normalised_per_channel(tmp_path):
         assert np.allclose(low, 0, atol=1e-6) and np.allclose(high, 1, atol=1e-6), sample
 
 
-class RecordingModel:
-    """Stands in for SOFTNet in `train_fold`: records the samples each SGD step is given."""
-
-    def __init__(self) -> None:
-        self.samples: list[tuple[float, bytes]] = []
-
-    def train_on_batch(self, streams: list[np.ndarray], target: np.ndarray) -> tuple[float, float]:
-        frames = np.concatenate(streams, axis=-1)
-        self.samples += [(float(y), frame.tobytes()) for y, frame in zip(target, frames)]
-        return 0.0, 0.0
-
-
 def epoch_orders(folder: Path, monkeypatch, params: TrainingParams) -> list[list[tuple]]:
     """(label, frame bytes) of the samples each epoch of `train_fold` feeds the model."""
     files, labels = roi_files(folder)
@@ -126,25 +113,6 @@ def test_reshuffling_every_epoch_is_an_option(tmp_path, monkeypatch):
     assert orders[0] == fixed[0]  # the first epoch is the drawn order either way
     assert orders[1] != orders[0] and orders[2] not in (orders[0], orders[1])
     assert sorted(orders[1]) == sorted(orders[2]) == sorted(orders[0])
-
-
-def roi_files(
-    folder: Path, videos: int = 2, frames: int = 30
-) -> tuple[list[Path], list[np.ndarray]]:
-    rng = np.random.default_rng(0)
-    files, labels = [], []
-    for number in range(videos):
-        path = folder / f"s{number}" / f"v{number}.h5"
-        path.parent.mkdir(parents=True)
-        y = np.zeros(frames, np.uint8)
-        y[10:16] = 1
-        rois = rng.random((frames, 42, 42, 3), dtype=np.float32)
-        rois[y == 1, 21:] += 2.0  # the "mouth" moves during the event
-        with h5py.File(path, "w") as handle:
-            handle["roi"] = rois
-        files.append(path)
-        labels.append(y)
-    return files, labels
 
 
 def test_batches_hold_the_samples_as_read_one_at_a_time_and_prefetching_keeps_them(tmp_path):
@@ -241,32 +209,3 @@ def test_pretrained_folds_load_the_authors_file_of_their_fold(published_weights)
     )
     scores = model([inputs[..., c : c + 1] for c in range(3)]).numpy().ravel()
     assert np.allclose(scores, expected["s1.hdf5"], atol=1e-4)
-
-
-def test_the_scripts_generator_normalises_every_batch_and_starts_again_after_the_last():
-    rng = np.random.default_rng(1)
-    held = [
-        ([rng.random((2, 42, 42, 1), dtype=np.float32) * 5 for _ in range(3)], np.array([1.0, 0]))
-        for _ in range(2)
-    ]
-    passed = list(islice(scripts_batches(held), 3))
-    for (streams, labels), (raw, expected) in zip(passed, [*held, held[0]], strict=True):
-        frames = np.concatenate(streams, axis=-1)
-        assert isinstance(streams, tuple) and len(streams) == 3
-        assert np.array_equal(frames, normalise(np.concatenate(raw, axis=-1)))
-        assert frames.min() == pytest.approx(0.0, abs=1e-6) and frames.max() == pytest.approx(1.0)
-        assert labels is expected
-
-
-def test_the_scripts_loop_times_a_fold_on_the_samples_this_workflow_draws(tmp_path):
-    files, labels = roi_files(tmp_path, videos=3)
-    params = TrainingParams(epochs=1)
-    configure_tensorflow(threads=1, seed=params.seed)
-    timing = time_scripts_fold(
-        files[:2], labels[:2], files[2:], labels[2:], "micro", params, fold_seed=1001
-    )
-    drawn = draw_samples(labels[:2], "micro", params, fold_seed=1001)
-    assert timing.samples == len(drawn) == 12 * 4 + 24  # positives x 4, int(48 / 2) negatives
-    assert timing.held_out_frames == 30
-    assert timing.fit_s > 0 and timing.predict_s > 0
-    assert timing.seconds == timing.fit_s + timing.predict_s
