@@ -2,8 +2,8 @@
 
     python3 bootstrap.py demo [snakemake options]   # snakemake --cores <all> all, on the demo
     python3 bootstrap.py test [pytest options]      # the test suite
-    python3 bootstrap.py spot VIDEO... [--model M] [--weights DIR] [--fps N] [-- snakemake options]
-                                                    # spot expressions in your own videos
+    python3 bootstrap.py spot VIDEO... [--model M] [--weights DIR] [--fps N] [--strict]
+          [-- snakemake options]                    # spot expressions in your own videos
     python3 bootstrap.py benchmark [options]        # time, memory and disk of every stage
 
 Needs only Python >= 3.11 with venv and pip. The environment (.venv) is created on the first
@@ -67,6 +67,12 @@ def spot_command(arguments: list[str]) -> list[str]:
     parser.add_argument("--weights", help="the authors' SOFTNet_Weights folder")
     parser.add_argument("--fps", type=float, help="frame rate of the inputs (frame folders)")
     parser.add_argument("--name", default="spot", help="results/<name>/ holds the results")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first video that cannot be spotted (default: skip it, say why in "
+        "summary.csv, and spot the others)",
+    )
     split = arguments.index("--") if "--" in arguments else len(arguments)
     args, options = parser.parse_args(arguments[:split]), arguments[split + 1 :]
     spot = {
@@ -74,6 +80,7 @@ def spot_command(arguments: list[str]) -> list[str]:
         "inputs": [str(Path(p).resolve()) for p in args.inputs],
         "models": args.model or ["published-casme2"],
         "fps": args.fps,
+        "strict": args.strict,
     }
     config = {"spot": spot}
     if args.weights:

@@ -9,9 +9,11 @@ localrules:
     spot_report,
 
 
+# After the face stage: a video it could not process is skipped, with its reason.
 checkpoint index_inputs:
     input:
-        lambda wildcards: [str(path) for path in spot_sources().values()],
+        sources=lambda wildcards: [str(path) for path in spot_sources().values()],
+        faces=spot_faces,
     output:
         videos=path_of("videos", dataset=SPOT_SET),
     log:
@@ -117,10 +119,10 @@ rule paper_table_applied:
 
 rule spot_report:
     input:
-        intervals=per_type("applied_intervals", applied_types),
-        thresholds=per_type("applied_thresholds", applied_types),
-        scores=per_type("applied_scores", applied_types),
-        k=per_type("applied_k", applied_types),
+        intervals=per_scored_type("applied_intervals"),
+        thresholds=per_scored_type("applied_thresholds"),
+        scores=per_scored_type("applied_scores"),
+        k=per_scored_type("applied_k"),
         faces=applied_faces,
     output:
         summary=path_of("applied_summary"),
@@ -137,7 +139,8 @@ rule spot_report:
         "../envs/softnet.yaml"
     params:
         version=version("reports"),
-        types=lambda wildcards: applied_types(wildcards.dataset),
+        types=scored_types,
+        skipped=skipped_videos,
         model="{model}",
     script:
         "../workflow_scripts/spot_report.py"

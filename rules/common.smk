@@ -10,6 +10,7 @@ from softnet.applied.models import PUBLISHED_MODELS
 from softnet.datasets import kinds
 from softnet.datasets.index import load_events, load_videos
 from softnet.datasets.labels import used_events, videos_in_scope
+from softnet.datasets.layout import check_root
 from softnet.datasets.spot_inputs import input_videos
 from softnet.model.folds import fold_subjects, model_name
 from softnet.versions import STAGE_VERSIONS
@@ -144,6 +145,23 @@ def dataset_root(name):
             f"dataset {name!r} in config.yaml: `root` is required for kind {entry['kind']}"
         )
     return entry["root"]
+
+
+def check_roots():
+    """Each dataset's root, checked once when the config is read: a wrong one stops any
+    target, a single file's included, with the path and what was expected."""
+    for name, entry in DATASETS.items():
+        if entry["kind"] == "demo":
+            continue
+        try:
+            check_root(dataset_root(name), entry["kind"])
+        except kinds.DatasetError as error:
+            raise kinds.DatasetError(
+                f"dataset {name!r} in config.yaml: {error}"
+            ) from None
+
+
+check_roots()
 
 
 @cache

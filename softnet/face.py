@@ -14,6 +14,7 @@ from pathlib import Path
 
 import cv2
 import dlib
+import h5py
 import numpy as np
 
 from softnet.cache import atomic_h5, frame_dataset, write_provenance
@@ -80,7 +81,9 @@ def face_detector() -> dlib.fhog_object_detector:
 @lru_cache(maxsize=2)
 def _predictor(model: str) -> dlib.shape_predictor:
     if not Path(model).is_file():
-        raise FaceError(f"landmark model {model} not found; set face.landmark_model in config.yaml")
+        raise FileNotFoundError(
+            f"landmark model {model} not found; set face.landmark_model in config.yaml"
+        )
     return dlib.shape_predictor(model)
 
 
@@ -114,9 +117,10 @@ def find_face_box(
     instead, at most `search_frames` frames (None: the whole video), and fail with the
     video's name when none of them has a face, rather than scan a long faceless video.
     """
-    searched = 0
+    searched, bounded = 0, False
     for index, image in enumerate(source.iter_frames()):
         if search_frames is not None and index >= search_frames:
+            bounded = True
             break
         searched = index + 1
         rects = face_detector()(image, upsample)
@@ -134,10 +138,17 @@ def find_face_box(
                     source.frame_name(index),
                 )
             return box, index
-    limit = "" if search_frames is None else f" (face.search_seconds allows {search_frames})"
+    if not searched:
+        raise FaceError(
+            f"{video}: {source.path} has no decodable frame; the file is empty or truncated"
+        )
+    if bounded:
+        where = f"the first {searched} frames (face.search_seconds allows {search_frames})"
+    else:
+        where = f"all {searched} frames of the video"
     raise FaceError(
-        f"{video}: the face detector found no face in the first {searched} frames of "
-        f"{source.path}{limit}; SOFTNet needs one frontal face per video"
+        f"{video}: the face detector found no face in {source.path}: it searched {where}; "
+        "SOFTNet needs one frontal face per video"
     )
 
 
@@ -228,3 +239,20 @@ def write_face_cache(
             landmark_source=landmark_source,
         )
     log.info("%s: %d crops, box %s from frame %d", video, count, box, box_frame)
+
+
+def write_skip_record(path: Path, video: str, reason: str, provenance: dict[str, object]) -> None:
+    """The face file of a spot input that cannot be processed: no crops, only why (`skipped`).
+
+    The spot run then skips the video and says why, without trying it again until its source
+    changes (a newer file reruns the face job).
+    """
+    with atomic_h5(path) as handle:
+        write_provenance(handle, "face", **provenance, skipped=reason)
+    log.warning("%s: skipped: %s", video, reason)
+
+
+def skip_reason(path: Path) -> str:
+    """Why a face file records its video as skipped; '' for a face cache."""
+    with h5py.File(path, "r") as handle:
+        return str(handle.attrs.get("skipped", ""))

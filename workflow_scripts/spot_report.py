@@ -1,10 +1,12 @@
-"""Per video of an applied run: scores, intervals in frames and seconds, figures; a summary."""
+"""Per video of an applied run: scores, intervals in frames and seconds, figures; a summary
+that lists the skipped videos too, with why."""
 
 from pathlib import Path
 
 import h5py
 import pandas as pd
 
+from softnet.datasets.kinds import EXPRESSION_TYPES, natural_key
 from softnet.reports.figures import plot_score_curve, plot_timeline
 from softnet.runlog import log_to
 from softnet.spotting import in_seconds, read_scores
@@ -54,12 +56,14 @@ for expression_type, intervals_csv, thresholds_csv, scores_dir, k_csv in zip(
                 "video": row.video,
                 "type": expression_type,
                 "model": snakemake.params.model,
+                "status": "spotted",
                 "fps": row.fps,
                 "k": row.k,
                 "feature_frames": len(scores),
                 "threshold": round(float(threshold), 6) if pd.notna(threshold) else None,
                 "intervals": len(spotted),
                 "onsets_s": " ".join(f"{t:g}" for t in spotted["onset_s"]),
+                "reason": "",
             }
         )
 for (subject, video), per_type in lanes.items():
@@ -73,4 +77,17 @@ for (subject, video), per_type in lanes.items():
             per_type,
             handle["crops"],
         )
-pd.DataFrame(summary).to_csv(snakemake.output.summary, index=False)
+summary += [
+    {**row, "model": snakemake.params.model, "status": "skipped"}
+    for row in snakemake.params.skipped
+]
+summary.sort(
+    key=lambda r: (
+        EXPRESSION_TYPES.index(r["type"]),
+        natural_key(r["subject"]),
+        natural_key(r["video"]),
+    )
+)
+columns = ["subject", "video", "type", "model", "status", "fps", "k", "feature_frames"]
+columns += ["threshold", "intervals", "onsets_s", "reason"]
+pd.DataFrame(summary, columns=columns).to_csv(snakemake.output.summary, index=False)

@@ -58,19 +58,64 @@ def applied_types(name):
     return spotted_types(name)
 
 
-def applied_ks(name, model, expression_type):
-    """Videos an applied model scores, each with its k (the model's, scaled to its fps)."""
+def applied_plan(name, model, expression_type):
+    """Every video an applied model is given, with its k and why it is skipped ('' when it
+    is scored). Only the spot inputs are skipped one by one (unless spot.strict); a
+    dataset's video that cannot be scored stops the run."""
     if name == SPOT_SET:
         videos = load_videos(checkpoints.index_inputs.get().output.videos)
         override = SPOT["k"].get(expression_type)
     else:
         videos, override = videos_for_type(name, expression_type)[1], None
-    return applied.video_ks(
+    ks = applied.video_ks(
         videos,
         model_timing(model, expression_type),
         override,
         f"model {model} ({expression_type})",
     )
+    if name != SPOT_SET or SPOT["strict"]:
+        applied.check_scorable(ks)
+    return ks
+
+
+def applied_ks(name, model, expression_type):
+    """Videos an applied model scores, each with its k (the model's, scaled to its fps)."""
+    ks = applied_plan(name, model, expression_type)
+    return ks[ks["skipped"] == ""]
+
+
+def scored_types(wildcards):
+    """The types of an applied run in which the model scores at least one video."""
+    name, model = wildcards.dataset, wildcards.model
+    return [t for t in applied_types(name) if len(applied_ks(name, model, t))]
+
+
+def per_scored_type(name):
+    """An input function: the file PATHS names for each scored type of the job's run."""
+    return lambda wildcards: [
+        path_of(name, wildcards, type=t) for t in scored_types(wildcards)
+    ]
+
+
+def skipped_videos(wildcards):
+    """Each skipped video and type of an applied run, with its fps, k and reason (the fps
+    and k of a video that was never read are left out)."""
+    rows = []
+    for expression_type in applied_types(wildcards.dataset):
+        plan = applied_plan(wildcards.dataset, wildcards.model, expression_type)
+        for video in plan[plan["skipped"] != ""].itertuples():
+            read = video.frame_count > 0
+            rows.append(
+                {
+                    "subject": video.subject,
+                    "video": video.video,
+                    "type": expression_type,
+                    "fps": float(video.fps) if read else None,
+                    "k": int(video.k) if read else None,
+                    "reason": video.skipped,
+                }
+            )
+    return rows
 
 
 def applied_rois(wildcards):
@@ -83,9 +128,17 @@ def applied_rois(wildcards):
 
 
 def applied_faces(wildcards):
-    """Face files of every video of the set (thumbnails of the spotted intervals)."""
+    """Face files of every scored video of the set (thumbnails of the spotted intervals)."""
     name, model = wildcards.dataset, wildcards.model
     return face_files(name, [applied_ks(name, model, t) for t in applied_types(name)])
+
+
+def spot_faces(wildcards):
+    """The face file (or skip record) of every spot input, which the spot index reads."""
+    return [
+        path_of("faces", dataset=SPOT_SET, subject=subject, video=video)
+        for subject, video in spot_sources()
+    ]
 
 
 def spot_targets(wildcards):

@@ -64,21 +64,32 @@ def scaled_k(timing: ModelTiming, fps: float) -> int:
 def video_ks(
     videos: pd.DataFrame, timing: ModelTiming, override: int | None, what: str
 ) -> pd.DataFrame:
-    """Each video's k for one model: scaled from the model's, or the configured override.
+    """Each video's k for one model (scaled from the model's, or the configured override), and
+    why it cannot be scored (`skipped`, '' when it can).
 
-    A video with no more than k frames has no flow pair; it is an error naming the video.
+    A video is skipped when its index excludes it (a spot input the face stage could not
+    process) or when it has no more than k frames, hence no flow pair.
     """
     ks = videos[["subject", "video", "source", "fps", "frame_count"]].copy()
     ks["k"] = [override or scaled_k(timing, float(fps)) for fps in ks["fps"]]
-    short = ks[ks["frame_count"] <= ks["k"]]
-    if len(short):
-        row = short.iloc[0]
-        raise ValueError(
-            f"{row['source']}: {row['frame_count']} frames are too few for {what} (k = "
-            f"{row['k']} at {row['fps']:g} fps needs at least k + 1); remove the video or "
-            "set a smaller k"
+    ks["skipped"] = [
+        excluded
+        or (
+            f"{row.source}: {row.frame_count} frames are too few for {what} (k = {row.k} at "
+            f"{row.fps:g} fps needs at least k + 1); remove the video or set a smaller k"
+            if row.frame_count <= row.k
+            else ""
         )
+        for excluded, row in zip(videos["excluded"], ks.itertuples())
+    ]
     return ks
+
+
+def check_scorable(ks: pd.DataFrame) -> None:
+    """Stop with the reason of the first video of `video_ks` that cannot be scored."""
+    skipped = ks["skipped"][ks["skipped"] != ""]
+    if len(skipped):
+        raise ValueError(skipped.iloc[0])
 
 
 class WeightsFolderError(FileNotFoundError):

@@ -102,7 +102,7 @@ def read_generic(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Videos and events of a generic dataset (without the dataset column)."""
     root = Path(root)
-    check_root(root)
+    check_root(root, "generic")
     events = read_events_csv(events_csv)
     entries = {}
     for folder in sorted(root.iterdir(), key=lambda p: natural_key(p.name)):

@@ -10,6 +10,7 @@ from softnet.datasets.kinds import (
     CASME2_FRAME,
     FRAME_FOLDERS,
     KNOWN_WORKBOOKS,
+    RELEASE_FOLDERS,
     DatasetError,
     layout_kind,
     natural_key,
@@ -128,7 +129,7 @@ def annotation_path(kind: str, root: Path, annotations: str | None) -> Path:
     that a user with another release knows what to put in `annotations`.
     """
     layout = layout_kind(kind)
-    check_root(root)
+    check_root(root, kind)
     name = annotations or KNOWN_WORKBOOKS[layout][0]
     path = Path(name) if Path(name).is_absolute() else Path(root) / name
     if path.is_file():
@@ -148,15 +149,44 @@ def annotation_path(kind: str, root: Path, annotations: str | None) -> Path:
     raise DatasetError(f"annotation workbook {path} not found; {hint}")
 
 
-def check_root(root: Path) -> None:
-    """A dataset root must be a folder: say so when it is missing or a file."""
-    if Path(root).is_file():
+def check_root(root: Path, kind: str) -> None:
+    """A dataset root must be a folder in its kind's layout: say what is wrong and the fix.
+
+    A file, a missing folder, a release folder given for the other kind, the folder above a
+    release or its frame folder, and a generic root without subject folders are each an
+    error naming the path and what was expected.
+    """
+    root, layout = Path(root), layout_kind(kind)
+    if root.is_file():
         raise DatasetError(
             f"dataset root {root} is a file, not a folder; set `root` in config.yaml to the "
             "folder that holds the dataset (CASME_sq, SAMMLV, or a generic dataset's folder)"
         )
-    if not Path(root).is_dir():
+    if not root.is_dir():
         raise DatasetError(f"dataset root {root} does not exist; set `root` in config.yaml")
+    held = [other for other, folder in FRAME_FOLDERS.items() if (root / folder).is_dir()]
+    if layout in held:
+        return
+    if held:
+        raise DatasetError(
+            f"dataset root {root} holds {FRAME_FOLDERS[held[0]]}/, the layout of kind "
+            f"{held[0]}, but the dataset's kind is {kind}; set `kind: {held[0]}` for it"
+        )
+    if layout == "generic":
+        if not any(p.is_dir() and not p.name.startswith(".") for p in root.iterdir()):
+            raise DatasetError(
+                f"dataset root {root} holds no subject folder; a generic dataset's root holds "
+                "<subject>/<video file or frame folder> and events.csv (docs/datasets.md)"
+            )
+        return
+    release, frames = RELEASE_FOLDERS[layout], FRAME_FOLDERS[layout]
+    if (root / release / frames).is_dir():
+        hint = f"it holds {release}/: set `root` to {root / release}"
+    elif root.name == frames:
+        hint = f"it is the frame folder itself: set `root` to {root.parent}"
+    else:
+        hint = f"a {kind} root is the release's {release} folder, which holds {frames}/"
+    raise DatasetError(f"dataset root {root} has no {frames}/ folder; {hint}")
 
 
 def video_rows(kind: str, folders: list[tuple[str, Path]]) -> list[dict]:

@@ -1,17 +1,20 @@
 """Videos to spot (the spot target): any video files or frame folders, without events.
 
 Each input path is a video file, a frame folder, or a folder of either; a video's subject is
-the name of the folder that holds it.
+the name of the folder that holds it. A video that cannot be spotted is skipped, with its
+reason, and the others are spotted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from softnet.datasets.generic import describe_video, holds_images, subject_videos
 from softnet.datasets.kinds import VIDEO_COLUMNS, DatasetError, natural_key
+from softnet.videos import VideoError
 
 
 def input_videos(paths: list[str]) -> dict[tuple[str, str], Path]:
@@ -43,12 +46,25 @@ def input_videos(paths: list[str]) -> dict[tuple[str, str], Path]:
     return dict(sorted(found.items(), key=lambda item: tuple(map(natural_key, item[0]))))
 
 
-def index_inputs(name: str, paths: list[str], fps: float | None) -> pd.DataFrame:
-    """The videos table of the spot inputs (no events)."""
-    rows = [
-        describe_video(subject, video, path, fps)
-        for (subject, video), path in input_videos(paths).items()
-    ]
+def index_inputs(
+    name: str, paths: list[str], fps: float | None, skipped: Mapping[tuple[str, str], str]
+) -> pd.DataFrame:
+    """The videos table of the spot inputs (no events).
+
+    `skipped` maps a (subject, video) the face stage could not process to why: the reason goes
+    to its `excluded` cell, and a video that cannot even be read gets 0 frames and fps.
+    """
+    rows = []
+    for (subject, video), path in input_videos(paths).items():
+        reason = skipped.get((subject, video), "")
+        try:
+            row = describe_video(subject, video, path, fps)
+        except (VideoError, DatasetError):
+            if not reason:
+                raise
+            row = {"subject": subject, "video": video, "source": str(path), "fps": fps or 0.0}
+            row |= {"frame_count": 0, "first_frame": 1}
+        rows.append({**row, "excluded": reason})
     videos = pd.DataFrame(rows, columns=VIDEO_COLUMNS[1:])
     videos.insert(0, "dataset", name)
     return videos

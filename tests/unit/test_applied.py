@@ -7,6 +7,7 @@ import pytest
 from softnet.applied.models import (
     ModelTiming,
     WeightsFolderError,
+    check_scorable,
     published_release,
     published_timing,
     published_weight_files,
@@ -41,6 +42,7 @@ def videos_table(frames: list[int], fps: list[float]) -> pd.DataFrame:
             "source": [f"/data/v{i}.mp4" for i in range(len(frames))],
             "fps": fps,
             "frame_count": frames,
+            "excluded": "",
         }
     )
 
@@ -52,10 +54,15 @@ def test_each_video_gets_its_own_k_or_the_override():
     assert list(video_ks(videos, timing, 4, "m")["k"]) == [4, 4]
 
 
-def test_a_video_too_short_for_k_is_an_error_naming_it():
-    videos = videos_table([100, 12], [30.0, 60.0])
+def test_a_video_too_short_for_k_is_skipped_or_an_error_naming_it():
+    videos = videos_table([100, 12, 5], [30.0, 60.0, 30.0])
+    videos.loc[2, "excluded"] = "no face"
+    ks = video_ks(videos, ModelTiming(6, 30.0), None, "m")
+    assert ks["skipped"][0] == "" and ks["skipped"][2] == "no face"
+    assert ks["skipped"][1].startswith("/data/v1.mp4: 12 frames are too few for m (k = 12 at 60")
     with pytest.raises(ValueError, match=r"/data/v1.mp4: 12 frames are too few for m \(k = 12"):
-        video_ks(videos, ModelTiming(6, 30.0), None, "m")
+        check_scorable(ks)
+    check_scorable(ks.iloc[:1])  # nothing skipped: no error
 
 
 def test_a_missing_weights_folder_is_an_error_naming_it(tmp_path):

@@ -16,7 +16,7 @@ from snakemake.utils import validate
 from softnet.applied.models import WeightsFolderError, published_weight_files
 from softnet.datasets.index import read_dataset, write_index
 from softnet.datasets.kinds import DatasetError
-from softnet.datasets.layout import annotation_path
+from softnet.datasets.layout import annotation_path, check_root
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
 from softnet.flow import opencv
 from softnet.flow.flow_cache import FlowError, write_flow_cache
@@ -322,6 +322,85 @@ def test_a_dataset_root_that_is_a_file_says_so(tmp_path):
     (tmp_path / "CASME_sq.zip").touch()
     with pytest.raises(DatasetError, match="CASME_sq.zip is a file, not a folder; set `root`"):
         annotation_path("casme2", tmp_path / "CASME_sq.zip", None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "made", "given", "message"),
+    [
+        ("casme2", "", "CASME_sq", "dataset root {root} does not exist; set `root`"),
+        (
+            "casme2",
+            "SAMMLV/SAMM_longvideos",
+            "SAMMLV",
+            "dataset root {root} holds SAMM_longvideos/, the layout of kind sammlv, but the "
+            "dataset's kind is casme2; set `kind: sammlv` for it",
+        ),
+        (
+            "sammlv",
+            "CASME_sq/rawpic",
+            "CASME_sq",
+            "the layout of kind casme2, but the dataset's kind is sammlv",
+        ),
+        (
+            "generic",
+            "CASME_sq/rawpic",
+            "CASME_sq",
+            "the layout of kind casme2, but the dataset's kind is generic",
+        ),
+        (
+            "casme2",
+            "data/CASME_sq/rawpic",
+            "data",
+            "dataset root {root} has no rawpic/ folder; it holds CASME_sq/: set `root` to "
+            "{root}/CASME_sq",
+        ),
+        (
+            "casme2",
+            "CASME_sq/rawpic",
+            "CASME_sq/rawpic",
+            "has no rawpic/ folder; it is the frame folder itself: set `root` to {tmp}/CASME_sq",
+        ),
+        (
+            "sammlv",
+            "SAMMLV",
+            "SAMMLV",
+            "dataset root {root} has no SAMM_longvideos/ folder; a sammlv root is the release's "
+            "SAMMLV folder, which holds SAMM_longvideos/",
+        ),
+        (
+            "generic",
+            "clips/.cache",
+            "clips",
+            "dataset root {root} holds no subject folder; a generic",
+        ),
+    ],
+    ids=[
+        "missing",
+        "SAMMLV as casme2",
+        "CASME_sq as sammlv",
+        "CASME_sq as generic",
+        "the folder above",
+        "rawpic",
+        "no frame folder",
+        "no subject",
+    ],
+)
+def test_a_dataset_root_without_its_kinds_layout_says_what_was_expected(
+    tmp_path, kind, made, given, message
+):
+    if made:
+        (tmp_path / made).mkdir(parents=True)
+    root = tmp_path / given
+    with pytest.raises(DatasetError) as error:
+        check_root(root, kind)
+    assert_message(error, message.format(root=root, tmp=tmp_path))
+
+
+def test_a_dataset_root_in_its_kinds_layout_passes(tmp_path):
+    for folder in ("CASME_sq/rawpic", "SAMMLV/SAMM_longvideos", "clips/p01"):
+        (tmp_path / folder).mkdir(parents=True)
+    for kind, root in (("casme2", "CASME_sq"), ("sammlv", "SAMMLV"), ("generic", "clips")):
+        check_root(tmp_path / root, kind)
 
 
 def test_a_weights_folder_lacking_a_fold_names_the_missing_file(tmp_path):

@@ -18,9 +18,11 @@ from softnet.face import (
     default_landmark_model,
     find_face_box,
     largest_face,
+    skip_reason,
     write_face_cache,
+    write_skip_record,
 )
-from softnet.videos import FrameFolder, VideoError
+from softnet.videos import FrameFolder, VideoError, VideoFile
 
 
 @pytest.fixture(scope="module")
@@ -77,19 +79,44 @@ def test_face_box_searches_forward_with_a_warning(tmp_path, face_frame, caplog):
 
 
 def test_video_without_a_face_is_an_error_naming_it(tmp_path, face_frame):
+    """A video shorter than the search window was searched whole, and the message says so."""
     frames = write_frames(tmp_path / "v", [np.full_like(face_frame, 128)] * 2)
-    with pytest.raises(
-        FaceError, match="s01/v: the face detector found no face in the first 2 frames of .*v"
-    ):
-        find_face_box(frames, upsample=1, video="s01/v")
+    for bound in (None, 2, 5):
+        with pytest.raises(FaceError) as error:
+            find_face_box(frames, upsample=1, video="s01/v", search_frames=bound)
+        assert str(error.value).startswith(
+            f"s01/v: the face detector found no face in {tmp_path / 'v'}: it searched all 2 "
+            "frames of the video; "
+        )
+
+
+def test_a_video_without_a_frame_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(VideoFile, "iter_frames", lambda self: iter(()))
+    with pytest.raises(FaceError, match=r"s01/v: .*v.avi has no decodable frame; the file is"):
+        find_face_box(VideoFile(tmp_path / "v.avi"), upsample=1, video="s01/v")
 
 
 def test_the_face_search_gives_up_after_its_bound(tmp_path, face_frame):
     blank = np.full_like(face_frame, 128)
     frames = write_frames(tmp_path / "v", [blank, blank, blank, face_frame])
-    with pytest.raises(FaceError, match="first 3 frames .*face.search_seconds allows 3"):
+    with pytest.raises(
+        FaceError, match=r"searched the first 3 frames \(face.search_seconds allows 3\)"
+    ):
         find_face_box(frames, upsample=1, video="s01/v", search_frames=3)
     assert find_face_box(frames, upsample=1, video="s01/v", search_frames=4)[1] == 3
+
+
+def test_a_skip_record_holds_the_reason_and_no_crops(tmp_path, face_frame, caplog):
+    frames = write_frames(tmp_path / "v", [face_frame])
+    cache, record = tmp_path / "faces" / "v.h5", tmp_path / "faces" / "w.h5"
+    write_face_cache(frames, cache, "s01/v", CropSettings(), default_landmark_model(), {})
+    with caplog.at_level(logging.WARNING):
+        write_skip_record(record, "s01/w", "no face", {"video": "w"})
+    assert skip_reason(cache) == "" and skip_reason(record) == "no face"
+    with h5py.File(record) as handle:
+        assert list(handle) == [] and handle.attrs["video"] == "w"
+    assert any(r.message == "s01/w: skipped: no face" for r in caplog.records)
+    assert sorted(p.name for p in record.parent.iterdir()) == ["v.h5", "w.h5"]
 
 
 def test_face_cache_holds_crops_box_and_landmarks(tmp_path, face_frame):

@@ -3,32 +3,15 @@
 from pathlib import Path
 
 import cv2
-import numpy as np
 import pandas as pd
 import pytest
 
 from softnet.datasets.generic import read_events_csv
 from softnet.datasets.index import read_dataset
 from softnet.datasets.kinds import DatasetError
-from softnet.datasets.spot_inputs import input_videos
+from softnet.datasets.spot_inputs import index_inputs, input_videos
 from softnet.videos import VideoError, VideoFile, probe_video
-
-
-def write_video(path: Path, frames: list[np.ndarray], fps: float = 30.0, codec: str = "FFV1"):
-    """A video file of BGR frames; FFV1 in AVI is lossless, so decoding gives them back."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    height, width = frames[0].shape[:2]
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*codec), fps, (width, height))
-    assert writer.isOpened(), f"OpenCV cannot write {codec} to {path}"
-    for frame in frames:
-        writer.write(frame)
-    writer.release()
-    return path
-
-
-def noise_frames(count: int, seed: int = 0) -> list[np.ndarray]:
-    rng = np.random.default_rng(seed)
-    return [rng.integers(0, 256, (24, 32, 3), dtype=np.uint8) for _ in range(count)]
+from tests.helpers.videos import noise_frames, write_video
 
 
 def test_a_video_file_streams_its_frames_and_knows_its_fps(tmp_path):
@@ -149,6 +132,21 @@ def test_spot_inputs_that_collide_or_are_missing_are_errors(tmp_path):
         input_videos([str(one), str(two)])
     with pytest.raises(DatasetError, match="spot input .*nowhere.mp4 does not exist"):
         input_videos([str(tmp_path / "nowhere.mp4")])
+
+
+def test_the_spot_index_keeps_why_a_video_is_skipped(tmp_path):
+    folder = tmp_path / "desk"
+    write_video(folder / "good.avi", noise_frames(4))
+    write_video(folder / "faceless.avi", noise_frames(5))
+    (folder / "broken.mp4").write_text("not a video")
+    reasons = {("desk", "faceless"): "no face", ("desk", "broken"): "cannot open"}
+    videos = index_inputs("spot", [str(folder)], None, reasons).set_index("video")
+    assert list(videos.index) == ["broken", "faceless", "good"]
+    assert videos["excluded"].tolist() == ["cannot open", "no face", ""]
+    assert videos["frame_count"].tolist() == [0, 5, 4]  # the unreadable one is not read
+    assert videos["fps"].tolist() == [0.0, 30.0, 30.0]
+    with pytest.raises(VideoError, match="cannot open video .*broken.mp4"):
+        index_inputs("spot", [str(folder)], None, {})  # not skipped: an error
 
 
 def test_generic_events_table_matches_the_release_columns(tmp_path):

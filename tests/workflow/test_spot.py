@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from softnet.evaluation import iou, match_video
+from tests.helpers.videos import folder_to_video
 from tests.helpers.workflow_runs import TINY, WEIGHTS, planned_jobs, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -20,18 +21,6 @@ pytestmark = pytest.mark.workflow
 
 def demo_videos(workdir: Path) -> list[Path]:
     return sorted((workdir / "resources" / "demo" / "CASME_sq" / "rawpic").glob("s*/*"))
-
-
-def frames_to_video(folder: Path, path: Path, codec: str) -> Path:
-    """The frame folder's JPEGs, decoded as the workflow reads them, as one video file."""
-    frames = [cv2.imread(str(p)) for p in sorted(folder.glob("img*.jpg"))]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    height, width = frames[0].shape[:2]
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*codec), 30.0, (width, height))
-    for frame in frames:
-        writer.write(frame)
-    writer.release()
-    return path
 
 
 def run_with(repo: Path, workdir: Path, name: str, config: dict, *args: str):
@@ -46,7 +35,7 @@ def spotted(repo, demo_run):
     video = demo_videos(demo_run)[0]
     frames = demo_run / "inputs" / "frames" / video.name
     shutil.copytree(video, frames)
-    mp4 = frames_to_video(video, demo_run / "inputs" / "mp4" / f"{video.name}.mp4", "mp4v")
+    mp4 = folder_to_video(video, demo_run / "inputs" / "mp4" / f"{video.name}.mp4", "mp4v")
     models = ["demo", *(["published-casme2"] if WEIGHTS.is_dir() else [])]
     config = {
         **TINY,
@@ -185,7 +174,7 @@ def test_a_generic_dataset_of_the_demo_videos_gives_the_demo_numbers(repo, demo_
     models, scores and tables; and the generic dataset tested with the demo's final model."""
     root = demo_run / "generic"
     for video in demo_videos(demo_run):
-        frames_to_video(video, root / video.parent.name / f"{video.name}.avi", "FFV1")
+        folder_to_video(video, root / video.parent.name / f"{video.name}.avi", "FFV1")
     events = pd.read_csv(demo_run / "results" / "demo" / "index" / "events.csv")
     columns = ["subject", "video", "type", "onset", "apex", "offset"]
     events[columns].to_csv(root / "events.csv", index=False)
