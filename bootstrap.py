@@ -3,7 +3,7 @@
     python3 bootstrap.py demo [snakemake options]   # snakemake --cores <all> all, on the demo
     python3 bootstrap.py test [pytest options]      # the test suite
     python3 bootstrap.py spot VIDEO... [--model M] [--weights DIR] [--fps N] [--strict]
-          [-- snakemake options]                    # spot expressions in your own videos
+          [--dry-run] [-- snakemake options]        # spot expressions in your own videos
     python3 bootstrap.py benchmark [options]        # time, memory and disk of every stage
 
 Needs only Python >= 3.11 with venv and pip. The environment (.venv) is created on the first
@@ -13,12 +13,15 @@ call and reinstalled only when pyproject.toml changes, so repeated calls start a
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import os
 import subprocess
 import sys
 import venv
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -48,11 +51,22 @@ def snakemake_command(options: list[str], target: str) -> list[str]:
     return [str(PYTHON), "-m", "snakemake", target, *cores, *options]
 
 
-def spot_command(arguments: list[str]) -> list[str]:
-    """`snakemake spot` with the spot section written from the command line to a config file.
+@dataclass(frozen=True)
+class Step:
+    """A command to run, then what to print once it succeeded."""
 
-    The file (results/<name>/command.yaml) records what was asked; the same command again
-    writes the same file, so Snakemake finds nothing to do.
+    command: list[str]
+    report: Callable[[], None] | None = None
+
+
+def spot_steps(arguments: list[str]) -> list[Step]:
+    """The plan, then `snakemake spot`, with the spot section written from the command line to
+    a config file.
+
+    The plan's target runs the light jobs only (the face stage and the index of the inputs)
+    and is printed before any flow job; `--dry-run` stops there. The file
+    (results/<name>/command.yaml) records what was asked; the same command again writes the
+    same file, so Snakemake finds nothing to do.
     """
     parser = argparse.ArgumentParser(
         prog="bootstrap.py spot", description="Spot expressions in your own videos."
@@ -73,6 +87,11 @@ def spot_command(arguments: list[str]) -> list[str]:
         help="stop at the first video that cannot be spotted (default: skip it, say why in "
         "summary.csv, and spot the others)",
     )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the plan only (runs the face stage and the index, no flow)",
+    )
     split = arguments.index("--") if "--" in arguments else len(arguments)
     args, options = parser.parse_args(arguments[:split]), arguments[split + 1 :]
     spot = {
@@ -85,32 +104,63 @@ def spot_command(arguments: list[str]) -> list[str]:
     config = {"spot": spot}
     if args.weights:
         config["published_weights"] = str(Path(args.weights).resolve())
-    path = ROOT / "results" / args.name / "command.yaml"
+    results = ROOT / "results" / args.name
+    path = results / "command.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(config, indent=2) + "\n"  # JSON is YAML
     if not path.is_file() or path.read_text() != text:
         path.write_text(text)
-    return snakemake_command(["--configfile", str(path), *options], "spot")
+    options = ["--configfile", str(path), *options]
+    plan = results / "plan.txt"
+    steps = [
+        Step(
+            snakemake_command(options, str(plan.relative_to(ROOT))),
+            lambda: print(plan.read_text(), flush=True),
+        )
+    ]
+    if not args.dry_run:
+        summaries = [results / "applied" / model / "summary.csv" for model in spot["models"]]
+        steps.append(Step(snakemake_command(options, "spot"), lambda: print_outcome(summaries)))
+    return steps
 
 
-def command_line(task: str, options: list[str]) -> list[str]:
+def print_outcome(summaries: list[Path]) -> None:
+    """Per model: the videos spotted, and each skipped one with its reason."""
+    for path in summaries:
+        with path.open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        spotted = {(r["subject"], r["video"]) for r in rows if r["status"] == "spotted"}
+        print(f"{rows[0]['model']}: {len(spotted)} video(s) spotted; results in {path.parent}")
+        for row in rows:
+            if row["status"] != "spotted":
+                name = f"{row['subject']}/{row['video']}"
+                print(f"  skipped {name} ({row['type']}): {row['reason']}")
+
+
+def command_steps(task: str, options: list[str]) -> list[Step]:
     if task == "demo":
-        return snakemake_command(options, "all")
+        return [Step(snakemake_command(options, "all"))]
     if task == "test":
-        return [str(PYTHON), "-m", "pytest", *options]
+        return [Step([str(PYTHON), "-m", "pytest", *options])]
     if task == "spot":
-        return spot_command(options)
+        return spot_steps(options)
     if task == "benchmark":
-        return [str(PYTHON), "-m", "perf.benchmark", *options]
+        return [Step([str(PYTHON), "-m", "perf.benchmark", *options])]
     raise SystemExit(f"unknown task {task!r}: use `demo`, `spot`, `benchmark` or `test`")
 
 
 def main(argv: list[str]) -> int:
     task, options = (argv[0], argv[1:]) if argv else ("demo", [])
-    command = command_line(task, options)
+    steps = command_steps(task, options)
     ensure_environment()
     os.chdir(ROOT)
-    return subprocess.run(command).returncode
+    for step in steps:
+        code = subprocess.run(step.command).returncode
+        if code:
+            return code
+        if step.report:
+            step.report()
+    return 0
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ include: "inputs/applied.smk"
 
 localrules:
     index_inputs,
+    spot_plan,
     spot_applied,
     evaluate_applied,
     paper_table_applied,
@@ -27,6 +28,28 @@ checkpoint index_inputs:
         fps=SPOT["fps"],
     script:
         "../workflow_scripts/index_inputs.py"
+
+
+# What the spot run will do, once its index is made: bootstrap.py spot prints it first.
+rule spot_plan:
+    input:
+        videos=path_of("videos", dataset=SPOT_SET),
+        models=lambda wildcards: [
+            path_of("videos", dataset=model)
+            for model in SPOT["models"]
+            if model in DATASETS
+        ],
+    output:
+        path_of("spot_plan", dataset=SPOT_SET),
+    log:
+        f"logs/{SPOT_SET}/spot_plan.log",
+    conda:
+        "../envs/softnet.yaml"
+    params:
+        plans=lambda wildcards: spot_plans(),
+        cores=workflow.cores,
+    script:
+        "../workflow_scripts/spot_plan.py"
 
 
 rule score_applied:

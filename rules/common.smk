@@ -113,6 +113,7 @@ PATHS = {
     "applied_paper_table": "results/{dataset}/applied/{model}/report/paper_table.csv",
     "applied_summary": "results/{dataset}/applied/{model}/summary.csv",
     "applied_videos": "results/{dataset}/applied/{model}/videos",
+    "spot_plan": "results/{dataset}/plan.txt",
 }
 
 

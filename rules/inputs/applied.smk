@@ -118,6 +118,19 @@ def skipped_videos(wildcards):
     return rows
 
 
+def spot_plans():
+    """Each model and type of the spot run with its plan's rows (params of spot_plan)."""
+    return [
+        {
+            "model": model,
+            "type": expression_type,
+            "videos": applied_plan(SPOT_SET, model, expression_type).to_dict("records"),
+        }
+        for model in SPOT["models"]
+        for expression_type in SPOT["expression_types"]
+    ]
+
+
 def applied_rois(wildcards):
     """ROI files of the videos an applied model scores, each at its own k."""
     ks = applied_ks(wildcards.dataset, wildcards.model, wildcards.type)

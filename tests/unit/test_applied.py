@@ -14,6 +14,7 @@ from softnet.applied.models import (
     scaled_k,
     video_ks,
 )
+from softnet.applied.plan import flow_pairs, plan_text
 from softnet.reports.figures import plot_timeline
 from softnet.spotting import in_seconds
 
@@ -119,3 +120,25 @@ def test_timeline_draws_a_figure_with_thumbnails(tmp_path):
     path = tmp_path / "timeline.png"
     plot_timeline(path, "s1/v1", 60, 30.0, {"micro": lane, "macro": lane.iloc[:1]}, crops)
     assert path.read_bytes()[:4] == b"\x89PNG" and path.stat().st_size > 5000
+
+
+def test_the_spot_plan_lists_the_inputs_k_pairs_and_an_estimate():
+    videos = videos_table([60, 12, 40], [30.0, 30.0, 30.0])
+    videos.loc[2, "excluded"] = "no face"
+    plans = {
+        ("m", kind): video_ks(videos, ModelTiming(k, 30.0), None, "m")
+        for kind, k in (("micro", 6), ("macro", 18))
+    }
+    assert flow_pairs(plans) == (60 - 6) + (12 - 6) + (60 - 18)
+    lines = plan_text("spot", videos, plans, cores=2).splitlines()
+    assert lines[0] == "spot plan for results/spot: 3 input(s), 1 skipped by the face stage"
+    assert lines[1:4] == [
+        "  s0/v0  60 frames at 30 fps (2.0 s)",
+        "  s1/v1  12 frames at 30 fps (0.4 s)",
+        "  s2/v2  skipped: no face",
+    ]
+    assert lines[4] == "m micro: k = 6 for 2 video(s)"
+    assert lines[5] == "m macro: k = 18 for 1 video(s); 1 with no more than k frames, skipped"
+    # 102 pairs on 2 cores at 1.8 and 0.65 pairs/s a core: 28 s and 78 s
+    assert lines[6].startswith("TV-L1 flow: 102 frame pairs in all")
+    assert lines[6].endswith("about 28 s to 78 s, plus the scoring")

@@ -440,3 +440,15 @@ def test_the_workflow_stops_on_a_bad_input_with_no_result_written(repo, tmp_path
     for piece in pieces:
         assert piece in result.stdout + result.stderr
     assert [p for p in (tmp_path / "results").rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.workflow
+def test_a_root_that_is_a_file_stops_a_single_file_target_too(repo, tmp_path):
+    """Checked when the config is read, not by whichever input function runs first."""
+    write_config(tmp_path, {"datasets": [{"name": "x", "kind": "casme2", "root": "release.zip"}]})
+    (tmp_path / "release.zip").touch()
+    result = snakemake(repo, tmp_path, "-n", "results/x/faces/s15/15_0101disgustingteeth.h5")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "dataset 'x' in config.yaml: dataset root release.zip is a file, not a folder" in output
+    assert "NotADirectoryError" not in output
