@@ -154,6 +154,11 @@ def main(argv: list[str]) -> int:
     steps = command_steps(task, options)
     ensure_environment()
     os.chdir(ROOT)
+    return run_steps(steps)
+
+
+def run_steps(steps: list[Step]) -> int:
+    """Each step's command, then its report; the first that fails stops with its exit code."""
     for step in steps:
         code = subprocess.run(step.command).returncode
         if code:

@@ -90,4 +90,7 @@ summary.sort(
 )
 columns = ["subject", "video", "type", "model", "status", "fps", "k", "feature_frames"]
 columns += ["threshold", "intervals", "onsets_s", "reason"]
-pd.DataFrame(summary, columns=columns).to_csv(snakemake.output.summary, index=False)
+table = pd.DataFrame(summary, columns=columns)
+counts = ["k", "feature_frames", "intervals"]
+table[counts] = table[counts].astype("Int64")  # whole numbers, empty for a skipped video
+table.to_csv(snakemake.output.summary, index=False)
