@@ -20,7 +20,7 @@ MODEL = "published-casme2"
 def spot(repo: Path, workdir: Path, config: dict, *args: str):
     path = workdir / "spot.yaml"
     path.write_text(yaml.safe_dump(config))
-    return snakemake(repo, workdir, *args, "--configfile", str(path), "spot")
+    return snakemake(repo, workdir, "spot", *args, "--configfile", str(path))
 
 
 COLUMNS = ["subject", "video", "type", "model", "status", "fps", "k", "feature_frames"]
