@@ -34,11 +34,7 @@ checkpoint index_inputs:
 rule spot_plan:
     input:
         videos=path_of("videos", dataset=SPOT_SET),
-        models=lambda wildcards: [
-            path_of("videos", dataset=model)
-            for model in SPOT["models"]
-            if model in DATASETS
-        ],
+        models=spot_plan_models,
     output:
         path_of("spot_plan", dataset=SPOT_SET),
     log:

@@ -12,20 +12,25 @@ def weights_folder():
 
 
 def model_files(wildcards):
+    """The weight files of the job's applied model and type."""
+    return weight_files(wildcards.model, wildcards.type)
+
+
+def weight_files(model, expression_type):
     """The weight files of an applied model: a published ensemble, or a final model.
 
     Not the final model's card: its LOSO F1 changes with p, which must not rescore videos.
     """
-    release = applied.published_release(wildcards.model)
+    release = applied.published_release(model)
     if release is None:
-        return [path_of("model", dataset=wildcards.model, subject=FINAL_MODEL)]
+        return [path_of("model", dataset=model, subject=FINAL_MODEL)]
     if not weights_folder():
         raise ValueError(
-            f"model {wildcards.model} needs the authors' weights: download their "
+            f"model {model} needs the authors' weights: download their "
             "SOFTNet_Weights folder and set published_weights in the config (or pass "
             "--weights to `bootstrap.py spot`)"
         )
-    files = applied.published_weight_files(weights_folder(), release, wildcards.type)
+    files = applied.published_weight_files(weights_folder(), release, expression_type)
     return [str(path) for path in files]
 
 
@@ -154,6 +159,19 @@ def spot_faces(wildcards):
     ]
 
 
+def check_spot_weights():
+    """Missing published weights stop the spot run while it is planned, before any job."""
+    for model in SPOT["models"]:
+        for expression_type in SPOT["expression_types"]:
+            weight_files(model, expression_type)
+
+
+def spot_plan_models(wildcards):
+    """The index of each dataset whose final model the spot run applies (its k and fps)."""
+    check_spot_weights()
+    return [path_of("videos", dataset=model) for model in SPOT["models"] if model in DATASETS]
+
+
 def spot_targets(wildcards):
     """Per model of spot.models: the summary and the per-video folder of the spot inputs."""
     if not SPOT["inputs"]:
@@ -161,6 +179,7 @@ def spot_targets(wildcards):
             "spot: no inputs; give video files or frame folders in spot.inputs, or run "
             "`python3 bootstrap.py spot VIDEO ...`"
         )
+    check_spot_weights()
     return [
         path_of(file, dataset=SPOT_SET, model=model)
         for model in SPOT["models"]
