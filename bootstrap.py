@@ -131,10 +131,13 @@ def print_outcome(summaries: list[Path]) -> None:
             rows = list(csv.DictReader(handle))
         spotted = {(r["subject"], r["video"]) for r in rows if r["status"] == "spotted"}
         print(f"{rows[0]['model']}: {len(spotted)} video(s) spotted; results in {path.parent}")
+        skipped: dict[tuple[str, str], list[str]] = {}
         for row in rows:
             if row["status"] != "spotted":
-                name = f"{row['subject']}/{row['video']}"
-                print(f"  skipped {name} ({row['type']}): {row['reason']}")
+                key = (f"{row['subject']}/{row['video']}", row["reason"])
+                skipped.setdefault(key, []).append(row["type"])
+        for (name, reason), types in skipped.items():
+            print(f"  skipped {name} ({', '.join(types)}): {reason}")
 
 
 def command_steps(task: str, options: list[str]) -> list[Step]:

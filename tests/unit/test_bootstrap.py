@@ -26,9 +26,12 @@ def test_the_outcome_names_each_skipped_video_and_why(tmp_path, capsys):
         "lab,good,micro,m,spotted,\n"
         "lab,dark,micro,m,skipped,no face\n"
         "lab,good,macro,m,spotted,\n"
+        "lab,dark,macro,m,skipped,no face\n"
+        "lab,tiny,macro,m,skipped,too short\n"
     )
     bootstrap.print_outcome([summary])
     assert capsys.readouterr().out.splitlines() == [
         f"m: 1 video(s) spotted; results in {tmp_path}",
-        "  skipped lab/dark (micro): no face",
+        "  skipped lab/dark (micro, macro): no face",
+        "  skipped lab/tiny (macro): too short",
     ]
