@@ -169,7 +169,11 @@ def check_spot_weights():
 def spot_plan_models(wildcards):
     """The index of each dataset whose final model the spot run applies (its k and fps)."""
     check_spot_weights()
-    return [path_of("videos", dataset=model) for model in SPOT["models"] if model in DATASETS]
+    return [
+        path_of("videos", dataset=model)
+        for model in SPOT["models"]
+        if model in DATASETS
+    ]
 
 
 def spot_targets(wildcards):
