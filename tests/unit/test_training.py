@@ -16,6 +16,7 @@ from softnet.model.network import normalise
 from softnet.model.scoring import predict_scores
 from softnet.model.training import (
     AUGMENTATIONS,
+    CompiledSteps,
     ROIBatches,
     Sample,
     TrainingParams,
@@ -180,6 +181,20 @@ def test_the_compiled_loop_trains_as_train_on_batch_bit_for_bit(tmp_path):
     assert history["mae"].tolist() == [float(np.mean(errors)) for _, errors in epochs]
     for ours, theirs, start in zip(model.get_weights(), reference.get_weights(), initial):
         assert ours.tobytes() == theirs.tobytes() and not np.array_equal(ours, start)
+
+
+def test_the_compiled_steps_trace_once_for_every_batch_size(tmp_path):
+    files, labels = roi_files(tmp_path, frames=40)
+    model, batches = start_fold(files, labels, "macro", TrainingParams(), fold_seed=1001)
+    try:
+        held = [batches.batch(i) for i in range(len(batches))]
+    finally:
+        batches.close()
+    steps = CompiledSteps(model, steps_per_call=2)
+    losses, errors = steps.run(held)
+    assert [len(target) for _, target in held] == [12, 12, 12, 10]
+    assert len(losses) == len(errors) == 4 and all(np.isfinite(losses + errors))
+    assert steps._steps.experimental_get_tracing_count() == 1
 
 
 def test_fold_order_is_the_natural_order_of_taking_part_subjects():
