@@ -4,7 +4,6 @@ sizes and the training logs, aggregated per stage into time, CPU, memory and dis
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 import h5py
@@ -16,9 +15,9 @@ from softnet.datasets.kinds import EXPRESSION_TYPES
 CACHE_DATASETS = {"faces": "crops", "flow": "flow", "roi": "roi"}
 UNITS = {"faces": "frame", "flow": "pair", "roi": "pair", "training": "fold", "scoring": "frame"}
 JOB_COLUMNS = ["stage", "type", "k", "subject", "video", "seconds", "max_rss_mb"]
-LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
 SAMPLES_LINE = re.compile(r"(\d+) training samples")
-EPOCH_LINE = re.compile(r"epoch (\d+)/(\d+) \(")  # "epoch 2/10 (0.4 s): {...}"
+#: "epoch 2/10 (0.412 s, 1165 samples/s): {...}", its seconds read at any precision.
+EPOCH_LINE = re.compile(r"epoch (\d+)/(\d+) \((\d+(?:\.\d+)?) s\b")
 
 
 def job_of(relative: PurePosixPath) -> dict | None:
@@ -84,26 +83,20 @@ def cache_files(results: Path) -> pd.DataFrame:
 def training_progress(text: str) -> tuple[int, float] | None:
     """(samples x epochs timed, seconds) of one training log, None if it trained nothing.
 
-    The epochs after the first are timed, from the first epoch's line to the last's: the
-    first epoch also builds the model and traces the training step. A run of one epoch is
-    timed from its samples line.
+    The epochs after the first, each for the seconds its line states, so that the rate is
+    the one the log shows: the first epoch also traces the training step. A run of one epoch
+    gives that epoch.
     """
-    samples, marks = None, []
+    samples, seconds = None, []
     for line in text.splitlines():
-        stamp = LOG_LINE.match(line)
-        if stamp is None:
-            continue
-        when = datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S,%f")
         if samples is None and (found := SAMPLES_LINE.search(line)):
-            samples, marks = int(found.group(1)), [when]
-        elif samples is not None and EPOCH_LINE.search(line):
-            marks.append(when)
-    epochs = len(marks) - 1
-    if samples is None or epochs < 1:
+            samples = int(found.group(1))
+        elif samples is not None and (found := EPOCH_LINE.search(line)):
+            seconds.append(float(found.group(3)))
+    if samples is None or not seconds:
         return None
-    first = marks[1] if epochs > 1 else marks[0]
-    timed = epochs - 1 if epochs > 1 else 1
-    return samples * timed, (marks[-1] - first).total_seconds()
+    timed = seconds[1:] or seconds
+    return samples * len(timed), sum(timed)
 
 
 def training_rates(logs: Path, summary: dict) -> dict[str, float]:

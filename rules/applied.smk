@@ -66,6 +66,7 @@ rule score_applied:
     resources:
         mem_mb=2000,
         runtime=60,
+        gpu=config["training"]["gpus"],
     params:
         version=version("scores"),
         timing=lambda wildcards: model_timing(wildcards.model, wildcards.type),

@@ -52,6 +52,7 @@ rule score_fold:
     resources:
         mem_mb=2000,
         runtime=30,
+        gpu=config["training"]["gpus"],
     params:
         version=version("scores"),
     script:

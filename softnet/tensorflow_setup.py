@@ -1,4 +1,5 @@
-"""How a job starts TensorFlow: its CPU threads, and for training determinism and the seed.
+"""How a job starts TensorFlow: its CPU threads, and for training determinism and the seed;
+and which device it runs on, for the job's log and the model card.
 
 One place for both TensorFlow stages (the flow's TensorFlow engine, training and scoring).
 """
@@ -24,3 +25,14 @@ def configure_tensorflow(threads: int, seed: int | None = None) -> None:
     if seed is not None:
         tf.config.experimental.enable_op_determinism()
         keras.utils.set_random_seed(seed)
+
+
+def tensorflow_device() -> str:
+    """Where TensorFlow places this process's ops: its first GPU where it sees one (TensorFlow's
+    default placement), else the CPU with its thread count."""
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", gpus[0].name)
+        return f"GPU ({name})"
+    threads = tf.config.threading.get_intra_op_parallelism_threads()
+    return f"CPU ({threads} threads)" if threads else "CPU (all cores)"

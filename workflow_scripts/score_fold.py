@@ -6,9 +6,11 @@ from pathlib import Path
 from softnet.model.scoring import load_models, score_roi_files
 from softnet.runlog import log_to
 from softnet.spotting import write_scores
+from softnet.tensorflow_setup import tensorflow_device
 
 log_to(snakemake.log[0])
 log = logging.getLogger("softnet")
+log.info("scoring on %s", tensorflow_device())
 model = Path(snakemake.input.model)
 models = load_models([model])
 out = Path(snakemake.output[0])

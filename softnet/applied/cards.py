@@ -31,6 +31,7 @@ def model_card(
         "training": training,
         "samples": int(history["samples"].iloc[-1]) if len(history) else 0,
         "final_loss": float(history["loss"].iloc[-1]) if len(history) else None,
+        "device": str(history["device"].iloc[-1]) if "device" in history and len(history) else None,
         "softnet_version": version,
         "loso": loso,
     }

@@ -93,11 +93,15 @@ def normalise(rois: np.ndarray) -> np.ndarray:
     """Min-max normalise each sample's each channel to [0, 1], as cv2.normalize NORM_MINMAX does.
 
     Like OpenCV, the scale and shift are computed in float64 and applied in float32, and a
-    constant channel becomes all zeros.
+    constant channel becomes all zeros. The extremes are taken over a channel-first copy: the
+    same values, several times faster than reducing two axes in front of a short one.
     """
     rois = np.asarray(rois, dtype=np.float32)
-    low = rois.min(axis=(1, 2), keepdims=True).astype(np.float64)
-    span = rois.max(axis=(1, 2), keepdims=True).astype(np.float64) - low
+    count, channels = rois.shape[0], rois.shape[-1]
+    planes = np.ascontiguousarray(np.moveaxis(rois, -1, 1)).reshape(count, channels, -1)
+    extremes = (count, 1, 1, channels)
+    low = planes.min(axis=-1).reshape(extremes).astype(np.float64)
+    span = planes.max(axis=-1).reshape(extremes).astype(np.float64) - low
     flat = span <= _CV2_FLAT_RANGE
     scale = np.where(flat, 0.0, 1.0 / np.where(flat, 1.0, span))
     shift = -low * scale

@@ -1,8 +1,9 @@
 """Leave-one-subject-out training of SOFTNet (docs/method.md, step 5), one fold per job.
 
 The training frames are streamed from the ROI files batch by batch, a thread reading ahead of
-the SGD step: a fold only keeps the list of (file, frame, label, augmentation) it draws and
-a few batches, never a copy of the dataset.
+the SGD steps: a fold only keeps the list of (file, frame, label, augmentation) it draws and
+a few batches, never a copy of the dataset. The SGD steps run many batches per call of one
+traced TensorFlow function (`CompiledSteps`), with the numbers of Keras' `train_on_batch`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 import random
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
@@ -23,13 +24,22 @@ import cv2
 import h5py
 import numpy as np
 import pandas as pd
+import tensorflow as tf
 from skimage.util import random_noise
 
 from softnet.applied.models import RELEASE_FOLDERS, published_weights_dir
 from softnet.datasets.kinds import layout_kind
 from softnet.datasets.labels import pseudo_labels, used_events
 from softnet.model.folds import fold_number, fold_subjects
-from softnet.model.network import as_streams, build_softnet, load_published_weights, normalise
+from softnet.model.network import (
+    ROI_SHAPE,
+    STREAMS,
+    as_streams,
+    build_softnet,
+    load_published_weights,
+    normalise,
+)
+from softnet.tensorflow_setup import tensorflow_device
 
 if TYPE_CHECKING:
     import keras
@@ -41,8 +51,15 @@ log = logging.getLogger(__name__)
 AUGMENTATIONS = ("flip", "blur", "noise")
 
 
-#: Batches read ahead of the SGD step by the loader's thread.
-PREFETCH_BATCHES = 2
+#: SGD steps per call of the compiled loop: one return to Python for this many batches.
+STEPS_PER_CALL = 16
+
+
+#: Batches read ahead by the loader's thread: the next call's batches while one call trains.
+PREFETCH_BATCHES = 2 * STEPS_PER_CALL
+
+
+Batch = tuple[list[np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -120,14 +137,12 @@ class ROIBatches:
     def __len__(self) -> int:
         return math.ceil(len(self.samples) / self.batch_size)
 
-    def batch(self, index: int) -> tuple[list[np.ndarray], np.ndarray]:
+    def batch(self, index: int) -> Batch:
         chosen = self.order[index * self.batch_size : (index + 1) * self.batch_size]
         labels = np.array([self.samples[i].label for i in chosen], dtype=np.float32)
         return as_streams(self._frames(chosen)), labels
 
-    def prefetched(
-        self, depth: int = PREFETCH_BATCHES
-    ) -> Iterator[tuple[list[np.ndarray], np.ndarray]]:
+    def prefetched(self, depth: int = PREFETCH_BATCHES) -> Iterator[Batch]:
         """Every batch in order, while a background thread reads the next `depth` ones.
 
         Reading overlaps the SGD step (TensorFlow releases the GIL while it computes), and
@@ -168,6 +183,67 @@ class ROIBatches:
             rois.file.close()
 
 
+class CompiledSteps:
+    """A model's SGD steps, up to `steps_per_call` batches in one call of a traced function.
+
+    Each step is what `train_on_batch` runs for one batch: the metrics reset, then Keras'
+    `train_step` (traced with the model's `jit_compile`, as Keras traces it), so the weights
+    and every batch's loss and mae are bit for bit those of a `train_on_batch` loop over the
+    same batches; what goes is Keras' Python dispatch around each batch. Batches of a new
+    size (an epoch's last one) start a new call; one trace serves every size.
+    """
+
+    def __init__(self, model: keras.Model, steps_per_call: int = STEPS_PER_CALL):
+        self.model, self.steps_per_call = model, steps_per_call
+        self._step = tf.function(self._one_step, jit_compile=bool(model.jit_compile))
+        image = tf.TensorSpec([None, None, *ROI_SHAPE], tf.float32)
+        streams = tuple(image for _ in STREAMS)
+        self._steps = tf.function(
+            self._many_steps, input_signature=[streams, tf.TensorSpec([None, None], tf.float32)]
+        )
+
+    def run(self, batches: Iterable[Batch]) -> tuple[list[float], list[float]]:
+        """Train on the batches in their order; each batch's loss and mae."""
+        losses: list[float] = []
+        errors: list[float] = []
+        for chunk in self._chunks(batches):
+            streams = tuple(np.stack([s[c] for s, _ in chunk]) for c in range(len(STREAMS)))
+            loss, mae = self._steps(streams, np.stack([target for _, target in chunk]))
+            losses += loss.numpy().tolist()
+            errors += mae.numpy().tolist()
+        return losses, errors
+
+    def _chunks(self, batches: Iterable[Batch]) -> Iterator[list[Batch]]:
+        """Consecutive batches of one size, at most `steps_per_call` of them."""
+        chunk: list[Batch] = []
+        for batch in batches:
+            if chunk and len(batch[1]) != len(chunk[0][1]):
+                yield chunk
+                chunk = []
+            chunk.append(batch)
+            if len(chunk) == self.steps_per_call:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def _one_step(self, streams: list[tf.Tensor], target: tf.Tensor) -> dict[str, tf.Tensor]:
+        self.model.reset_metrics()
+        return self.model.train_step((streams, target))
+
+    def _many_steps(
+        self, streams: tuple[tf.Tensor, ...], targets: tf.Tensor
+    ) -> tuple[tf.Tensor, tf.Tensor]:
+        count = tf.shape(targets)[0]
+        losses = tf.TensorArray(tf.float32, size=count)
+        errors = tf.TensorArray(tf.float32, size=count)
+        for step in tf.range(count):
+            logs = self._step([s[step] for s in streams], targets[step])
+            losses = losses.write(step, logs["loss"])
+            errors = errors.write(step, logs["mae"])
+        return losses.stack(), errors.stack()
+
+
 def start_fold(
     files: list[Path],
     labels: list[np.ndarray],
@@ -195,9 +271,13 @@ def train_fold(
 ):
     """Train a fresh SOFTNet (the same initial weights for every fold) on the given videos.
 
-    Returns the model and its per-epoch history (loss, mae, samples).
+    Returns the model and its per-epoch history (loss and mae: the means of the batches'
+    values; samples; the device that trained it).
     """
     model, batches = start_fold(files, labels, expression_type, params, fold_seed)
+    steps = CompiledSteps(model)
+    device = tensorflow_device()
+    log.info("training on %s", device)
     history = []
     try:
         for epoch in range(1, params.epochs + 1):
@@ -205,23 +285,28 @@ def train_fold(
             # in every epoch, as Keras ignores `shuffle` for their generator.
             if params.shuffle_each_epoch and epoch > 1:
                 batches.reshuffle()
-            losses, errors = [], []
             started = time.perf_counter()
             with closing(batches.prefetched()) as loader:
-                for streams, target in loader:
-                    loss, mae = model.train_on_batch(streams, target)
-                    losses.append(loss)
-                    errors.append(mae)
+                losses, errors = steps.run(loader)
+            seconds = time.perf_counter() - started
             history.append(
                 {
                     "epoch": epoch,
                     "loss": float(np.mean(losses)),
                     "mae": float(np.mean(errors)),
                     "samples": len(batches.samples),
+                    "device": device,
                 }
             )
-            seconds = time.perf_counter() - started
-            log.info("epoch %d/%d (%.1f s): %s", epoch, params.epochs, seconds, history[-1])
+            rate = len(batches.samples) / seconds
+            log.info(
+                "epoch %d/%d (%.3f s, %.0f samples/s): %s",
+                epoch,
+                params.epochs,
+                seconds,
+                rate,
+                history[-1],
+            )
     finally:
         batches.close()
     return model, pd.DataFrame(history)
@@ -267,7 +352,7 @@ def fit_subject(
         log.info("fold %d (%s): published weights %s instead of training", fold, subject, path)
         model = build_softnet(seed=params.seed, learning_rate=params.learning_rate)
         load_published_weights(model, path)
-        return model, pd.DataFrame(columns=["epoch", "loss", "mae", "samples"])
+        return model, pd.DataFrame(columns=["epoch", "loss", "mae", "samples", "device"])
     log.info("fold %d (%s): training on %d videos", fold, subject, len(roi_files))
     labels = video_labels(roi_files, used, k)
     return train_fold(

@@ -9,7 +9,8 @@ import numpy as np
 
 
 class RecordingModel:
-    """Stands in for SOFTNet in `train_fold`: records the samples each SGD step is given."""
+    """Stands in for SOFTNet and its `CompiledSteps` (also for `train_on_batch`): records the
+    samples each SGD step is given."""
 
     def __init__(self) -> None:
         self.samples: list[tuple[float, bytes]] = []
@@ -18,6 +19,10 @@ class RecordingModel:
         frames = np.concatenate(streams, axis=-1)
         self.samples += [(float(y), frame.tobytes()) for y, frame in zip(target, frames)]
         return 0.0, 0.0
+
+    def run(self, batches) -> tuple[list[float], list[float]]:
+        steps = [self.train_on_batch(streams, target) for streams, target in batches]
+        return [loss for loss, _ in steps], [mae for _, mae in steps]
 
 
 def roi_files(

@@ -52,3 +52,10 @@ def planned_jobs(result: subprocess.CompletedProcess) -> dict[str, int]:
             break
         counts[name] = int(count)
     return counts
+
+
+def planned_resources(result: subprocess.CompletedProcess, rule: str) -> list[str]:
+    """The resources line of each job of `rule` in a dry run's printout (the first one after
+    the job's header)."""
+    jobs = result.stdout.split(f"rule {rule}:")[1:]
+    return [job.split("resources:", 1)[1].split("\n", 1)[0] for job in jobs]

@@ -1,0 +1,1 @@
+"""The measurement code of perf/: reading runs, targets, extrapolation, the command itself."""

@@ -1,4 +1,5 @@
-"""The loading measurement: the same batches from memory and through the training loader."""
+"""The loading measurement: the same batches from memory and through the training loader, in
+the compiled loop and through `train_on_batch`."""
 
 from perf.loading import measure_loading
 from softnet.model import training
@@ -12,13 +13,20 @@ def test_the_loading_measurement_times_the_same_batches_from_memory_and_the_load
     files, labels = roi_files(tmp_path)
     model = RecordingModel()
     monkeypatch.setattr(training, "build_softnet", lambda **_: model)
+    monkeypatch.setattr(training, "CompiledSteps", lambda model: model)
     params = TrainingParams()
-    timing = measure_loading(files, labels, "micro", params, fold_seed=1001, steps=8)
-    assert timing.steps == 8 and min(timing.step_s_loading, timing.step_s_in_memory) > 0
+    timing = measure_loading(files, labels, "micro", params, fold_seed=1001, steps=8, rounds=2)
+    assert timing.steps == 8 and timing.batch_size == params.batch_size
+    assert min(timing.step_s_loading, timing.step_s_in_memory, timing.step_s_train_on_batch) > 0
     assert timing.ratio == timing.step_s_loading / timing.step_s_in_memory
-    # 72 samples: 6 batches, so the loader starts a second epoch after 6 steps
+    assert timing.speedup == timing.step_s_train_on_batch / timing.step_s_in_memory
+    assert timing.samples_per_s(0.01) == params.batch_size / 0.01
+    # 72 samples: 6 batches, so each 8 steps start again after 6. Both loops are traced on the
+    # first batch, then in each round train_on_batch, the compiled loop and the loader take 8.
     per_batch = params.batch_size
-    first, in_memory = model.samples[:per_batch], model.samples[per_batch : per_batch * 9]
-    assert in_memory[:per_batch] == first and len(model.samples) == per_batch * 17
-    assert model.samples[per_batch * 9 :] == in_memory
-    assert in_memory[per_batch * 6 :] == in_memory[: per_batch * 2]
+    traced, steps = model.samples[: 2 * per_batch], model.samples[2 * per_batch :]
+    assert traced[:per_batch] == traced[per_batch:] == steps[:per_batch]
+    assert len(steps) == 2 * 3 * 8 * per_batch
+    runs = [steps[i * 8 * per_batch : (i + 1) * 8 * per_batch] for i in range(6)]
+    assert all(run == runs[0] for run in runs)
+    assert runs[0][per_batch * 6 :] == runs[0][: per_batch * 2]

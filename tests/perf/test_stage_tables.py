@@ -105,14 +105,14 @@ def test_k_shared_by_both_types_names_both():
     assert k_types(SUMMARY) == {5: "micro", 15: "macro"}
 
 
-def test_training_progress_times_the_epochs_after_the_first():
+def test_training_progress_times_the_epochs_after_the_first_as_their_lines_state():
     log = (
         "2026-01-01 10:00:00,000 INFO softnet: running on host\n"
         "2026-01-01 10:00:00,500 INFO softnet.training: 120 training samples (30 positive)\n"
-        "2026-01-01 10:00:05,000 INFO softnet.training: epoch 1/3 (4.1 s): {...}\n"
-        "2026-01-01 10:00:06,000 INFO softnet.training: epoch 2/3 (1.0 s): {...}\n"
+        "2026-01-01 10:00:05,000 INFO softnet.training: epoch 1/3 (4.100 s, 29 samples/s): {}\n"
+        "2026-01-01 10:00:06,200 INFO softnet.training: epoch 2/3 (1.000 s, 120 samples/s): {}\n"
         "a continuation line without a time stamp\n"
-        "2026-01-01 10:00:07,500 INFO softnet.training: epoch 3/3 (1.5 s): {...}\n"
+        "2026-01-01 10:00:07,900 INFO softnet.training: epoch 3/3 (1.500 s, 80 samples/s): {}\n"
     )
     assert training_progress(log) == (240, 2.5)  # 2 epochs of 120 samples in 2.5 s
     one_epoch = log.splitlines()[1] + "\n2026-01-01 10:00:04,500 INFO x: epoch 1/1 (4.0 s): {}\n"

@@ -1,9 +1,13 @@
-"""Fold 1's jobs against the published scripts' loop, on hand-made records."""
+"""Fold 1's jobs against the published scripts' loop, and the training loops' rows, on
+hand-made records."""
 
 from __future__ import annotations
 
+import math
+
+from perf.loading import LoadingTiming
 from perf.scripts_timing import ScriptsFoldTiming
-from perf.tensorflow_jobs import fold_measures
+from perf.tensorflow_jobs import fold_measures, loop_measures
 from tests.perf.hand_made import jobs_and_caches
 
 
@@ -17,3 +21,27 @@ def test_fold_one_against_the_scripts_loop_on_the_same_samples():
     slower = ScriptsFoldTiming(samples=100, held_out_frames=30, fit_s=19.0, predict_s=2.0)
     assert fold_measures(jobs, "micro", ["s1", "s2"], slower, startup_s=8.0)[2].met is False
     assert fold_measures(jobs, "macro", ["s1", "s2"], scripts, startup_s=8.0) == []  # no job
+
+
+def test_the_training_loops_rows_compare_the_loops_and_the_logs():
+    timing = LoadingTiming(
+        steps=100,
+        batch_size=12,
+        step_s_loading=0.005,
+        step_s_in_memory=0.004,
+        step_s_train_on_batch=0.008,
+        load_s=0.001,
+    )
+    rows = {m.item: m for m in loop_measures(timing, "micro", "CPU (2 threads)", logs_rate=2280)}
+    assert rows["training samples per second: train_on_batch, in memory"].value == 1500
+    assert rows["training samples per second: compiled loop fed by the loader"].value == 2400
+    speedup = rows["training: compiled loop / train_on_batch, samples per second"]
+    assert (speedup.value, speedup.met) == (2.0, True)
+    logs = rows["training: the logs' samples per second / the loader-fed loop's"]
+    assert logs.value == 0.95 and logs.met is True
+    gpu = rows["training samples per second on a GPU"]
+    assert math.isnan(gpu.value) and "not measured" in gpu.detail
+    slow = loop_measures(timing, "micro", "GPU (H100)", logs_rate=1200)
+    assert [m.met for m in slow if m.item.startswith("training: the logs'")] == [False]
+    assert not [m for m in slow if m.item.endswith("on a GPU")]  # the rows are the GPU's
+    assert not [m for m in loop_measures(timing, "micro", "CPU", None) if "logs" in m.item]

@@ -116,6 +116,20 @@ def test_normalise_matches_cv2_per_channel() -> None:
             np.testing.assert_allclose(out[n, :, :, c], expected, rtol=0, atol=1e-6)
 
 
+def test_normalise_gives_bit_for_bit_the_extremes_over_each_sample_and_channel() -> None:
+    rng = np.random.default_rng(5)
+    rois = (rng.normal(size=(12, 42, 42, 3)) * [3.0, 0.2, 1.0]).astype(np.float32)
+    rois[3, :, :, 2] = 0.0  # a constant channel
+    rois[4, 5:, :, 0] = -0.0  # signed zeros
+    rois[5, :20, :, 1] = np.float32(1e-30)
+    low = rois.min(axis=(1, 2), keepdims=True).astype(np.float64)
+    span = rois.max(axis=(1, 2), keepdims=True).astype(np.float64) - low
+    flat = span <= np.finfo(np.float64).eps
+    scale = np.where(flat, 0.0, 1.0 / np.where(flat, 1.0, span))
+    expected = rois * scale.astype(np.float32) + (-low * scale).astype(np.float32)
+    assert normalise(rois).tobytes() == expected.tobytes()
+
+
 def test_as_streams_splits_channels_in_order() -> None:
     rois = np.arange(2 * 42 * 42 * 3, dtype=np.float32).reshape(2, 42, 42, 3)
     streams = as_streams(rois)

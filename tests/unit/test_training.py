@@ -9,12 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from perf.loading import train_on_batches
 from softnet.model import training
 from softnet.model.folds import FINAL_MODEL, fold_number, fold_subjects, model_name
 from softnet.model.network import normalise
 from softnet.model.scoring import predict_scores
 from softnet.model.training import (
     AUGMENTATIONS,
+    CompiledSteps,
     ROIBatches,
     Sample,
     TrainingParams,
@@ -22,9 +24,10 @@ from softnet.model.training import (
     draw_samples,
     fit_subject,
     published_weights,
+    start_fold,
     train_fold,
 )
-from softnet.tensorflow_setup import configure_tensorflow
+from softnet.tensorflow_setup import configure_tensorflow, tensorflow_device
 from tests.helpers.arrays import RecordingModel, roi_files
 
 
@@ -93,6 +96,7 @@ def epoch_orders(folder: Path, monkeypatch, params: TrainingParams) -> list[list
     files, labels = roi_files(folder)
     model = RecordingModel()
     monkeypatch.setattr(training, "build_softnet", lambda **_: model)
+    monkeypatch.setattr(training, "CompiledSteps", lambda model: model)
     train_fold(files, labels, "micro", params, fold_seed=1001)
     size = len(model.samples) // params.epochs
     return [model.samples[e * size : (e + 1) * size] for e in range(params.epochs)]
@@ -155,8 +159,42 @@ def test_training_is_deterministic_and_learns(tmp_path):
     second, _ = train_fold(files, labels, "macro", params, fold_seed=1001)
     for a, b in zip(first.get_weights(), second.get_weights(), strict=True):
         assert np.array_equal(a, b)
-    assert list(history.columns) == ["epoch", "loss", "mae", "samples"] and len(history) == 3
+    assert list(history.columns) == ["epoch", "loss", "mae", "samples", "device"]
+    assert len(history) == 3 and history["device"].iloc[0] == tensorflow_device()
     assert history["loss"].iloc[-1] < history["loss"].iloc[0]
+
+
+def test_the_compiled_loop_trains_as_train_on_batch_bit_for_bit(tmp_path):
+    # 242 samples: 21 batches a call of 16, one of 4 and the smaller last batch alone.
+    files, labels = roi_files(tmp_path, frames=200)
+    params = TrainingParams(epochs=3)
+    configure_tensorflow(threads=1, seed=params.seed)
+    model, history = train_fold(files, labels, "micro", params, fold_seed=1001)
+    reference, batches = start_fold(files, labels, "micro", params, fold_seed=1001)
+    initial = reference.get_weights()
+    try:
+        assert len(batches) == 21 and len(batches.samples) % params.batch_size
+        epochs = [train_on_batches(reference, batches.prefetched()) for _ in range(params.epochs)]
+    finally:
+        batches.close()
+    assert history["loss"].tolist() == [float(np.mean(losses)) for losses, _ in epochs]
+    assert history["mae"].tolist() == [float(np.mean(errors)) for _, errors in epochs]
+    for ours, theirs, start in zip(model.get_weights(), reference.get_weights(), initial):
+        assert ours.tobytes() == theirs.tobytes() and not np.array_equal(ours, start)
+
+
+def test_the_compiled_steps_trace_once_for_every_batch_size(tmp_path):
+    files, labels = roi_files(tmp_path, frames=40)
+    model, batches = start_fold(files, labels, "macro", TrainingParams(), fold_seed=1001)
+    try:
+        held = [batches.batch(i) for i in range(len(batches))]
+    finally:
+        batches.close()
+    steps = CompiledSteps(model, steps_per_call=2)
+    losses, errors = steps.run(held)
+    assert [len(target) for _, target in held] == [12, 12, 12, 10]
+    assert len(losses) == len(errors) == 4 and all(np.isfinite(losses + errors))
+    assert steps._steps.experimental_get_tracing_count() == 1
 
 
 def test_fold_order_is_the_natural_order_of_taking_part_subjects():

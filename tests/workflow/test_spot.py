@@ -14,7 +14,7 @@ import yaml
 
 from softnet.evaluation import iou, match_video
 from tests.helpers.videos import folder_to_video
-from tests.helpers.workflow_runs import TINY, WEIGHTS, planned_jobs, snakemake
+from tests.helpers.workflow_runs import TINY, WEIGHTS, planned_jobs, planned_resources, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -130,8 +130,18 @@ def test_final_models_carry_a_model_card(repo, spotted):
         )
         assert card["dataset"] == "demo" and card["type"] == kind and card["fps"] == 30.0
         assert card["subjects"] == ["s15", "s16"] and card["samples"] > 0
-        assert card["training"]["seed"] == 1
+        assert card["training"]["seed"] == 1 and card["device"].startswith(("CPU", "GPU"))
         assert card["loso"]["labelled"]["F1"] >= 0
+
+
+def test_training_gpus_go_to_the_applied_scoring_jobs(repo, spotted):
+    workdir, _, config, models = spotted
+    gpus = {**config, "training": {"gpus": 1}}
+    forced = ("-n", "spot", "--forcerun", "score_applied")
+    result = run_with(repo, workdir, "spot_gpus.yaml", gpus, *forced)
+    assert result.returncode == 0, result.stderr[-2000:]
+    resources = planned_resources(result, "score_applied")
+    assert len(resources) == 2 * len(models) and all("gpu=1" in r for r in resources), resources
 
 
 def test_spot_again_does_nothing_and_p_reruns_only_spotting(repo, spotted):

@@ -11,7 +11,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.helpers.workflow_runs import TINY, planned_jobs, snakemake, write_config
+from tests.helpers.workflow_runs import (
+    TINY,
+    planned_jobs,
+    planned_resources,
+    snakemake,
+    write_config,
+)
 
 pytestmark = pytest.mark.workflow
 
@@ -137,6 +143,19 @@ def test_flow_batch_size_reruns_nothing_and_flow_gpus_go_to_the_tensorflow_engin
         jobs = result.stdout.split("rule optical_flow:")[1:]
         resources = [job.split("resources:", 1)[1].split("\n", 1)[0] for job in jobs]
         assert resources and all(f"gpu={gpus}" in line for line in resources), resources
+
+
+def test_training_gpus_go_to_the_training_and_scoring_jobs_and_rerun_nothing(repo, demo_run):
+    assert plan_after(repo, demo_run, {"training": {"gpus": 1}}) == {}
+    for gpus in (0, 1):
+        changed = demo_run / "training_gpus.yaml"
+        changed.write_text(yaml.safe_dump({**TINY, "training": {"gpus": gpus}}))
+        forced = ("--forcerun", "train_fold", "score_fold", "--configfile", str(changed))
+        result = snakemake(repo, demo_run, "-n", "all", *forced)
+        assert result.returncode == 0, result.stderr[-2000:]
+        for rule in ("train_fold", "score_fold"):
+            resources = planned_resources(result, rule)
+            assert resources and all(f"gpu={gpus}" in line for line in resources), resources
 
 
 def test_keep_flow_false_drops_each_flow_file_once_its_roi_stacks_exist(repo, tmp_path):
