@@ -13,6 +13,7 @@ import cv2
 import h5py
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from softnet.datasets.demo import make_demo
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
@@ -20,6 +21,7 @@ from softnet.flow.flow_cache import write_flow_cache
 from softnet.flow.tensorflow import (
     _median_filter,
     _median_network,
+    _opencv_error,
     default_device,
     pyramid_sizes,
     shared_engine,
@@ -156,3 +158,17 @@ def test_unsupported_parameters_are_refused():
         shared_engine(TVL1Params(gamma=0.1), default_device())
     with pytest.raises(ValueError, match="median_filtering"):
         shared_engine(TVL1Params(median_filtering=7), default_device())
+
+
+def test_the_stopping_error_is_opencvs_sequential_float32_sum_near_the_threshold():
+    rng = np.random.default_rng(3)
+    change = (rng.random((2, SIZE, SIZE)) ** 4 * 1e-3).astype(np.float32)
+    sequential = np.add.accumulate(change.reshape(2, -1), axis=1)[:, -1]  # one at a time
+    exact = change.reshape(2, -1).astype(np.float64).sum(axis=1)
+    # a threshold between the two sums: the float64 sum would stop the first pair, OpenCV not
+    stop = np.nextafter(sequential[0], np.float32(exact[0]))
+    assert (sequential[0] > stop) != (exact[0] > stop)
+    error = tf.function(lambda terms, active: _opencv_error(terms, stop, active), jit_compile=True)
+    ours = error(change, tf.constant([True, True])).numpy()
+    assert ours[0] == sequential[0]
+    assert (ours[1] > stop) == (sequential[1] > stop)  # far from the threshold: its side only
