@@ -200,14 +200,18 @@ def accuracy(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def accuracy_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Per k: pairs, identical pairs, mean and worst per-pair mean EPE, mean and worst p99."""
+    """Per k: pairs, identical and differing pairs, mean and worst per-pair mean EPE, mean and
+    worst p99, the largest EPE of any pixel."""
+    table = table.assign(differing=~table["identical"])
     return table.groupby("k").agg(
         pairs=("t", "size"),
         identical=("identical", "sum"),
+        differing=("differing", "sum"),
         mean_epe=("mean_epe", "mean"),
         worst_pair_mean_epe=("mean_epe", "max"),
         mean_p99_epe=("p99_epe", "mean"),
         worst_p99_epe=("p99_epe", "max"),
+        max_epe=("max_epe", "max"),
         strain_mad=("strain_mad", "mean"),
         flow_magnitude=("flow_magnitude", "mean"),
     )

@@ -18,9 +18,10 @@ It follows the CPU path of opencv_contrib's optflow/src/tvl1flow.cpp step by ste
 TV-L1 turns a one-ulp difference in one step into flow differences of ~0.01 px after the
 pyramid, so every step repeats OpenCV 5's float32 operations in their order: its resize and
 remap weights and fused multiply-adds (probed with cv2 calls), products rounded on their own
-elsewhere. Two things are not repeated: OpenCV sums a pair's squared flow change sequentially
-in float32 where this sums in float64 (it only matters when the sum falls within rounding of
-the stopping threshold), and OpenCV 4's remap, which rounds sample positions to 1/32 pixel.
+elsewhere. That includes the stopping rule: OpenCV adds a pair's squared flow changes one pixel
+at a time, in row order, in float32, and a pair whose sum lies within that sum's rounding of
+epsilon would otherwise stop one iteration apart. One thing is not repeated: OpenCV 4's remap,
+which rounds sample positions to 1/32 pixel.
 
 Each pair carries its own stopping state and a stopped pair's variables are frozen, so a pair's
 flow does not depend on the other pairs in its batch.
@@ -47,6 +48,10 @@ log = logging.getLogger(__name__)
 MIN_LEVEL_SIDE = 16
 #: float32's machine epsilon: estimateV divides by |grad I1|^2 only above it.
 FLT_EPSILON = float(np.finfo(np.float32).eps)
+#: float32's unit roundoff: the most relative error one float32 addition makes.
+UNIT_ROUNDOFF = 2.0**-24
+#: Values added per step of the sequential float32 sum (unrolled in the compiled loop).
+SUM_CHUNK = 64
 
 
 def pyramid_sizes(height: int, width: int, params: TVL1Params) -> list[tuple[int, int]]:
@@ -275,6 +280,52 @@ def _median_filter(images: tf.Tensor, size: int) -> tf.Tensor:
     return values[result]
 
 
+def _sequential_sum(terms: tf.Tensor) -> tf.Tensor:
+    """float32 sum of each row of (B, N) non-negative `terms`, added one at a time from the left,
+    as a C loop `float sum = 0; sum += term;` adds them (zeros pad the last chunk: adding 0
+    leaves a non-negative sum as it is)."""
+    batch, count = terms.shape
+    chunks = -(-count // SUM_CHUNK)
+    padded = tf.pad(terms, [[0, 0], [0, chunks * SUM_CHUNK - count]])
+    blocks = tf.reshape(padded, [batch, chunks, SUM_CHUNK])
+
+    def add_chunk(i: tf.Tensor, total: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        block = tf.gather(blocks, i, axis=1)
+        for j in range(SUM_CHUNK):
+            total = total + block[:, j]
+        return i + 1, total
+
+    state = (tf.constant(0), tf.zeros([batch], tf.float32))
+    return tf.while_loop(lambda i, _: i < chunks, add_chunk, state)[1]
+
+
+def _opencv_error(change: tf.Tensor, stop: np.float32, active: tf.Tensor) -> tf.Tensor:
+    """estimateU's error of each pair: the float32 sum of its (H, W) `change`, pixel by pixel in
+    row order, or a value on the same side of `stop` (the error only meets `error > stop`).
+
+    The sequential sum takes H x W dependent steps, so the float64 sum decides unless it lies
+    within the float32 sum's rounding bound of `stop` for an active pair; only then is the
+    sequential sum computed. The bound (recursive summation): each addition errs by at most
+    u |partial sum|, and term j is in the partial sums j .. N-1, so |error| <= u / (1 - N u)
+    sum_j (N - j) term_j; the exact sum's own float64 rounding is far below the 1 % margin.
+    """
+    batch, height, width = change.shape
+    count = height * width
+    terms = tf.reshape(change, [batch, count])
+    wide = tf.cast(terms, tf.float64)
+    total = tf.reduce_sum(wide, axis=1)
+    weights = np.arange(count, 0, -1, dtype=np.float64)
+    margin = 1.01 * UNIT_ROUNDOFF / (1 - count * UNIT_ROUNDOFF)
+    bound = margin * tf.reduce_sum(wide * weights, axis=1)
+    near = active & (tf.abs(total - np.float64(stop)) <= bound)
+    rounded = tf.cast(total, tf.float32)  # within u of the sum: on its side of stop
+    return tf.cond(
+        tf.reduce_any(near),
+        lambda: tf.where(near, _sequential_sum(terms), rounded),
+        lambda: rounded,
+    )
+
+
 def default_device() -> str:
     """TensorFlow's name of the device the engine runs on: the first GPU, else the CPU."""
     gpus = tf.config.list_logical_devices("GPU")
@@ -357,7 +408,7 @@ class TensorFlowTVL1:
         """procOneScale: every warp of one pyramid level, each pair stopping on its own."""
         params = self.params
         batch, height, width = i0.shape
-        stop = np.float32(params.epsilon * params.epsilon * height * width)
+        stop = np.float32(params.epsilon * params.epsilon * (height * width))
         i1x, i1y = _centred_gradient(i1)
         sources = tf.stack([i1, i1x, i1y], axis=-1)
 
@@ -375,10 +426,10 @@ class TensorFlowTVL1:
                     lambda: self._median(keep, flow),
                     lambda: flow,
                 )
-            new_flow, new_error, new_duals = self._iteration(flow, duals, warped, seal)
+            new_flow, change, new_duals = self._iteration(flow, duals, warped, seal)
             return (
                 n + 1,
-                tf.where(active, new_error, error),
+                tf.where(active, _opencv_error(change, stop, active), error),
                 tuple(tf.where(keep, new, old) for new, old in zip(new_flow, flow)),
                 tuple(tf.where(keep, new, old) for new, old in zip(new_duals, duals)),
                 warped,
@@ -407,7 +458,7 @@ class TensorFlowTVL1:
         seal: tf.Tensor,
     ) -> tuple[tuple[tf.Tensor, ...], tf.Tensor, tuple[tf.Tensor, ...]]:
         """One inner iteration: estimateV, the divergence, estimateU (with the squared change
-        of the flow summed per pair) and estimateDualVariables, in OpenCV's operation order."""
+        of the flow at each pixel) and estimateDualVariables, in OpenCV's operation order."""
         params = self.params
         l_t = np.float32(params.lambda_ * params.theta)
         taut = np.float32(params.tau / params.theta)
@@ -435,12 +486,11 @@ class TensorFlowTVL1:
         change = _mul(new_flow[0] - u1, new_flow[0] - u1, seal) + _mul(
             new_flow[1] - u2, new_flow[1] - u2, seal
         )
-        error = tf.cast(tf.reduce_sum(tf.cast(change, tf.float64), axis=[1, 2]), tf.float32)
         new_duals = []
         for (ux, uy), (px, py) in zip(gradients, (duals[:2], duals[2:])):
             norm = 1.0 + _mul(taut, _hypot(ux, uy), seal)
             new_duals += [(px + _mul(taut, ux, seal)) / norm, (py + _mul(taut, uy, seal)) / norm]
-        return tuple(new_flow), error, tuple(new_duals)
+        return tuple(new_flow), change, tuple(new_duals)
 
     def _median(self, keep: tf.Tensor, flow: tuple[tf.Tensor, ...]) -> tuple[tf.Tensor, ...]:
         """Median-filtered flow of the pairs still iterating; the others' flow unchanged."""

@@ -1,7 +1,8 @@
 """The TensorFlow TV-L1 engine against OpenCV's, on synthetic motion and on demo face crops.
 
-Every engine call here has the shape (2, 48, 48) with OpenCV's default parameters, so that the
-XLA program is compiled once for the whole module (the slow part on a small CPU).
+Every engine call here but one has the shape (2, 48, 48) with OpenCV's default parameters, so
+that the XLA program is compiled once for the whole module (the slow part on a small CPU); the
+pinned pair near the stopping threshold is a 128 x 128 face crop pair.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import cv2
 import h5py
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from softnet.datasets.demo import make_demo
 from softnet.face import CropSettings, default_landmark_model, write_face_cache
@@ -20,6 +22,7 @@ from softnet.flow.flow_cache import write_flow_cache
 from softnet.flow.tensorflow import (
     _median_filter,
     _median_network,
+    _opencv_error,
     default_device,
     pyramid_sizes,
     shared_engine,
@@ -28,6 +31,10 @@ from softnet.flow.tvl1 import TVL1Params
 from softnet.videos import FrameFolder
 
 SIZE = 48
+#: Two 128 x 128 crops (0-based 162 and 296 of a 360-frame SAMM-LV-layout demo video, k = 134)
+#: whose stopping sum lies within float32 rounding of epsilon: summed in float64 rather than as
+#: OpenCV sums it, their flow is up to 0.05 px from OpenCV's.
+NEAR_THRESHOLD_PAIR = Path(__file__).parent / "data" / "tvl1_near_threshold_pair.npz"
 #: Mean endpoint error allowed between the engines (px); with OpenCV 5 they agree exactly.
 AGREEMENT_EPE = 0.01
 
@@ -156,3 +163,24 @@ def test_unsupported_parameters_are_refused():
         shared_engine(TVL1Params(gamma=0.1), default_device())
     with pytest.raises(ValueError, match="median_filtering"):
         shared_engine(TVL1Params(median_filtering=7), default_device())
+
+
+def test_the_stopping_error_is_opencvs_sequential_float32_sum_near_the_threshold():
+    rng = np.random.default_rng(3)
+    change = (rng.random((2, SIZE, SIZE)) ** 4 * 1e-3).astype(np.float32)
+    sequential = np.add.accumulate(change.reshape(2, -1), axis=1)[:, -1]  # one at a time
+    exact = change.reshape(2, -1).astype(np.float64).sum(axis=1)
+    # a threshold between the two sums: the float64 sum would stop the first pair, OpenCV not
+    stop = np.nextafter(sequential[0], np.float32(exact[0]))
+    assert (sequential[0] > stop) != (exact[0] > stop)
+    error = tf.function(lambda terms, active: _opencv_error(terms, stop, active), jit_compile=True)
+    ours = error(change, tf.constant([True, True])).numpy()
+    assert ours[0] == sequential[0]
+    assert (ours[1] > stop) == (sequential[1] > stop)  # far from the threshold: its side only
+
+
+def test_a_pair_whose_stopping_sum_lies_within_rounding_of_epsilon_is_opencvs_bit_for_bit(engine):
+    first, second = np.load(NEAR_THRESHOLD_PAIR)["pair"]
+    theirs = TVL1Params().create().calc(first, second, None)
+    ours = engine.calc(np.stack([first, first]), np.stack([second, second]))
+    assert np.array_equal(ours[0], theirs) and np.array_equal(ours[1], theirs)
