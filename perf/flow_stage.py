@@ -1,17 +1,60 @@
-"""The run's flow stage against bare TV-L1 on the same pairs and workers, and its throughput
-with one worker and with all cores."""
+"""The run's flow stage against bare TV-L1 on the same pairs and workers, OpenCV's throughput
+with one worker and with all cores, and the TensorFlow engine's on the same pairs."""
 
 from __future__ import annotations
 
 import argparse
+import tempfile
+import time
 from pathlib import Path
 
+import h5py
 import pandas as pd
 
-from perf.flow_engines import bare_tvl1, pair_features, pool_seconds
+from perf.flow_engines import (
+    bare_tvl1,
+    first_frames,
+    pair_features,
+    pool_seconds,
+    tensorflow_features,
+    timed,
+)
 from perf.measures import Measure
 from perf.runs import Run
+from softnet.flow.engine_choice import batch_size_for
 from softnet.flow.tvl1 import TVL1Params
+
+
+def tensorflow_rate(face_path: Path, k: int, params: TVL1Params, pairs: int) -> list[Measure]:
+    """The TensorFlow engine on the first `pairs` pairs of a face file, at the device's batch
+    size: its warm-up (tracing and compiling one batch in this process) and its pairs/s after."""
+    from softnet.flow import tensorflow as engine
+
+    device = engine.default_device()
+    batch = batch_size_for(device, None)
+    with tempfile.TemporaryDirectory() as scratch:
+        warm = first_frames(face_path, batch + k, Path(scratch))
+        start = time.perf_counter()
+        sum(1 for _ in tensorflow_features(warm, k, params, batch, device))
+        warmup = time.perf_counter() - start
+        subset = first_frames(face_path, pairs + k, Path(scratch))
+        count, seconds = timed(tensorflow_features(subset, k, params, batch, device))
+    where = f"{engine.describe_device(device)}, batches of {batch}"
+    return [
+        Measure(
+            "flow", "flow throughput, tensorflow engine", count / seconds, "pairs/s", detail=where
+        ),
+        Measure("flow", "tensorflow engine warm-up (trace and compile a batch)", warmup, "s"),
+    ]
+
+
+def engines_used(paths: list[Path]) -> str:
+    """The engines the flow files record, e.g. "tensorflow" or "opencv and tensorflow"."""
+    engines = set()
+    for path in paths:
+        with h5py.File(path, "r") as handle:
+            engines.add(str(handle.attrs["engine"]))
+    return " and ".join(sorted(engines))
 
 
 def flow_measures(
@@ -49,8 +92,11 @@ def flow_measures(
             ),
         ),
     ]
-    if run.config["flow"]["engine"] != "opencv":
-        measures[-1].detail += "; the flow stage ran the tensorflow engine"
+    paths = [
+        run.results / "flow" / f"k{int(row.k)}" / row.subject / f"{row.video}.h5"
+        for row in flows.itertuples()
+    ]
+    measures[0].detail = f"the {engines_used(paths)} engine"
 
     first = next(flows.itertuples())
     count = min(int(first.frames), args.sample_pairs)
@@ -69,4 +115,6 @@ def flow_measures(
         ),
         Measure("flow", f"flow throughput, {run.cores} workers", rates[run.cores], "pairs/s"),
     ]
+    print(f"timing the tensorflow engine on the same {count} pairs", flush=True)
+    measures += tensorflow_rate(faces(first), int(first.k), params, count)
     return measures, stage_per_pair / bare_per_pair, rates[run.cores] / rates[1]

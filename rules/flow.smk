@@ -20,6 +20,8 @@ rule optical_flow:
     params:
         version=version("flow"),
         tvl1=config["flow"]["tvl1"],
-        engine=config["flow"]["engine"],
+        # what the flow's numbers are, whichever engine computes them (flow.engine is read
+        # by the job: switching engines reruns nothing)
+        arithmetic="opencv",
     script:
         "../workflow_scripts/optical_flow.py"

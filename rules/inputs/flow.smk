@@ -29,8 +29,8 @@ def flow_runtime(wildcards, threads):
 
 
 def flow_gpus(wildcards):
-    """GPUs of a flow job: only the tensorflow engine uses them."""
-    if config["flow"]["engine"] != "tensorflow":
+    """GPUs of a flow job: the tensorflow engine uses them, and auto chooses it when given one."""
+    if config["flow"]["engine"] == "opencv":
         return 0
     return config["flow"]["gpus"]
 

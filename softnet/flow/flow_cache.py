@@ -1,10 +1,10 @@
 """A video's flow file: u, v and strain of every pair k frames apart (docs/method.md, step 3).
 
-TV-L1 dominates the workflow's cost. Two engines compute it, with one contract: `prepare`
-sets the engine up for a job's threads and names the device, `iter_flow` yields the bare
-(H, W, 2) flows of pairs 0 .. T-k-1 in order. `opencv` (softnet.flow.opencv, the default) is
-the published scripts' TV-L1; `tensorflow` (softnet.flow.tensorflow) is the same algorithm on
-batches of pairs, on a GPU when TensorFlow sees one.
+TV-L1 dominates the workflow's cost. Two engines compute it, bit for bit the same, with one
+contract: `prepare` sets the engine up for a job's threads and names the device, `iter_flow`
+yields the bare (H, W, 2) flows of pairs 0 .. T-k-1 in order. `opencv` (softnet.flow.opencv)
+is the published scripts' TV-L1; `tensorflow` (softnet.flow.tensorflow) is the same algorithm
+on batches of pairs, on a GPU when TensorFlow sees one; engine_choice picks one for `auto`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import time
+from contextlib import nullcontext
 from dataclasses import asdict
 from pathlib import Path
 
@@ -19,12 +20,11 @@ import h5py
 import numpy as np
 
 from softnet.cache import atomic_h5, frame_dataset, write_provenance
+from softnet.flow.compile_cache import compile_cache
+from softnet.flow.engine_choice import batch_size_for, choose_engine
 from softnet.flow.tvl1 import TVL1Params, features_of_flow
 
 log = logging.getLogger(__name__)
-
-#: The TV-L1 engines a flow job can use (config `flow.engine`), each a module of this package.
-ENGINES = ("opencv", "tensorflow")
 
 
 class FlowError(RuntimeError):
@@ -68,42 +68,53 @@ def write_flow_cache(
     params: TVL1Params,
     threads: int,
     provenance: dict[str, object],
-    engine: str = "opencv",
-    batch_size: int = 64,
+    engine: str = "auto",
+    batch_size: int | None = None,
+    gpus: int = 0,
+    xla_cache: Path | None = None,
 ) -> None:
     """Write a video's (T-k, H, W, 3) float32 flow tensor (u, v, strain) for one k.
 
-    `threads` are OpenCV worker processes or TensorFlow CPU threads; `batch_size` is the
-    pairs per TensorFlow batch. The file records the engine and the device that ran it.
+    `engine` is auto, opencv or tensorflow; `threads` are OpenCV worker processes or TensorFlow
+    CPU threads; `gpus` the GPUs the job was given; `batch_size` the pairs per TensorFlow batch
+    (None: the device's measured best); `xla_cache` the shared folder of compiled programs
+    (None: compile in the job). The file records the engine and the device that ran it.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"flow engine {engine!r}: use one of {', '.join(ENGINES)}")
     with h5py.File(face_path, "r") as handle:
         frames, height, width = handle["crops"].shape
     if frames <= k:
         raise ValueError(f"{face_path}: {frames} frames are too few for k = {k}")
     label = str(provenance.get("video", Path(face_path).stem))
-    # Imported here: TensorFlow starts only in the jobs of its engine.
-    module = importlib.import_module(f"softnet.flow.{engine}")
-    device = module.prepare(threads)
-    features = map(features_of_flow, module.iter_flow(face_path, k, params, threads, batch_size))
-    log.info("%s: TV-L1 engine %s on %s", label, engine, device)
-    progress = Progress(label, frames - k)
-    with atomic_h5(path) as handle:
-        flow = frame_dataset(handle, "flow", (frames - k, height, width, 3), "float32")
-        for t, frame in enumerate(features):
-            _check_finite(frame, t, k, label, face_path)
-            flow[t] = frame
-            progress.update(t + 1)
-        tvl1 = asdict(params)
-        tvl1["lambda"] = tvl1.pop("lambda_")
-        write_provenance(
-            handle,
-            "flow",
-            **provenance,
-            k=k,
-            params=tvl1,
-            channels=["u", "v", "strain"],
-            engine=engine,
-            device=device,
+    choice = choose_engine(engine, frames - k, gpus)
+    tensorflow = choice.engine == "tensorflow"
+    with compile_cache(xla_cache) if tensorflow and xla_cache else nullcontext():
+        started = time.monotonic()
+        # Imported here: TensorFlow starts only in the jobs of its engine.
+        module = importlib.import_module(f"softnet.flow.{choice.engine}")
+        device = module.prepare(threads)
+        log.info("%s: engine started in %.1f s", label, time.monotonic() - started)
+        batch = batch_size_for(device, batch_size) if tensorflow else 1
+        batches = f", batches of {batch} pairs" if tensorflow else ""
+        log.info(
+            "%s: TV-L1 engine %s (%s) on %s%s", label, choice.engine, choice.reason, device, batches
         )
+        flows = module.iter_flow(face_path, k, params, threads, batch)
+        progress = Progress(label, frames - k)
+        with atomic_h5(path) as handle:
+            flow = frame_dataset(handle, "flow", (frames - k, height, width, 3), "float32")
+            for t, frame in enumerate(map(features_of_flow, flows)):
+                _check_finite(frame, t, k, label, face_path)
+                flow[t] = frame
+                progress.update(t + 1)
+            tvl1 = asdict(params)
+            tvl1["lambda"] = tvl1.pop("lambda_")
+            write_provenance(
+                handle,
+                "flow",
+                **provenance,
+                k=k,
+                params=tvl1,
+                channels=["u", "v", "strain"],
+                engine=choice.engine,
+                device=device,
+            )

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -536,10 +537,17 @@ def iter_flow(
             first, second = tf.gather(frames, index), tf.gather(frames, index + k)
         return engine.calc(first, second)[: pairs - start]
 
+    started = time.monotonic()
     with ThreadPoolExecutor(1) as pool:
         pending = pool.submit(run, 0)
         for start in range(batch, pairs + batch, batch):
             flows = pending.result()
+            if start == batch:
+                log.info(
+                    "first batch in %.1f s (tracing, compiling or loading the compiled program, "
+                    "computing)",
+                    time.monotonic() - started,
+                )
             if start < pairs:
                 pending = pool.submit(run, start)
             yield from flows

@@ -141,6 +141,16 @@ def test_engines_write_the_same_flow_files_from_demo_crops(demo_faces, tmp_path)
             assert strain_gap <= AGREEMENT_EPE
 
 
+@pytest.mark.parametrize(("gpus", "engine"), [(0, "opencv"), (1, "tensorflow")])
+def test_auto_records_the_engine_it_chose_in_the_flow_file(demo_faces, tmp_path, gpus, engine):
+    path = tmp_path / "auto.h5"
+    write_flow_cache(
+        demo_faces, path, 2, TVL1Params(), 1, {"video": "demo"}, "auto", batch_size=2, gpus=gpus
+    )
+    with h5py.File(path) as handle:
+        assert handle.attrs["engine"] == engine and handle["flow"].shape == (3, SIZE, SIZE, 3)
+
+
 def test_pyramid_levels_are_sized_as_opencv_sizes_them():
     params = TVL1Params()
     assert pyramid_sizes(128, 128, params) == [(128, 128), (102, 102), (82, 82), (66, 66), (53, 53)]

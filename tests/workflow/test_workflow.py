@@ -114,10 +114,9 @@ def plan_after(repo: Path, workdir: Path, change: dict) -> dict[str, int]:
     ("change", "rules"),
     [
         ({"flow": {"threads": 2, "tvl1": {"tau": 0.2}}}, {"optical_flow", "roi_stacks"}),
-        ({"flow": {"threads": 2, "engine": "tensorflow"}}, {"optical_flow", "roi_stacks"}),
         ({"roi": {"roi_margin": 10}}, {"roi_stacks"}),
     ],
-    ids=["tvl1", "flow_engine", "roi"],
+    ids=["tvl1", "roi"],
 )
 def test_a_feature_parameter_change_reruns_its_stage_and_what_follows(
     repo, demo_run, change, rules
@@ -130,9 +129,21 @@ def test_a_feature_parameter_change_reruns_its_stage_and_what_follows(
     assert not {"make_demo", "index_dataset", "face_crops"} & set(plan)
 
 
-def test_flow_batch_size_reruns_nothing_and_flow_gpus_go_to_the_tensorflow_engine(repo, demo_run):
-    assert plan_after(repo, demo_run, {"flow": {"threads": 2, "batch_size": 8}}) == {}
-    for engine, gpus in (("opencv", 0), ("tensorflow", 1)):
+@pytest.mark.parametrize(
+    "flow",
+    [
+        {"engine": "opencv"},
+        {"engine": "tensorflow"},
+        {"engine": "auto", "batch_size": 8, "xla_cache": None},
+    ],
+    ids=["opencv", "tensorflow", "auto_batch_cache"],
+)
+def test_the_flow_engine_batch_size_and_compilation_cache_rerun_nothing(repo, demo_run, flow):
+    assert plan_after(repo, demo_run, {"flow": {"threads": 2, **flow}}) == {}
+
+
+def test_flow_gpus_go_to_the_tensorflow_and_auto_engines(repo, demo_run):
+    for engine, gpus in (("opencv", 0), ("tensorflow", 1), ("auto", 1)):
         changed = demo_run / "gpus.yaml"
         flow = {"threads": 2, "engine": engine, "gpus": 1}
         changed.write_text(yaml.safe_dump({**TINY, "flow": flow}))

@@ -1,0 +1,57 @@
+"""Which TV-L1 engine a flow job runs (config `flow.engine`), and its TensorFlow batch size.
+
+The two engines give the same flow bit for bit (docs/method.md, step 3), so the choice is one
+of speed only, and `auto` may choose differently on another machine without changing a
+number. TensorFlow computes pairs faster than OpenCV's single-thread worker processes on the
+CPU too, but a job first pays its start: importing TensorFlow, tracing the engine and
+compiling it with XLA (or loading it from the compilation cache). `auto` therefore takes
+TensorFlow where a GPU is requested, or where the job has enough pairs to repay that start,
+and OpenCV for short clips. The thresholds are measured (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The TV-L1 engines, each a module of softnet.flow with `prepare` and `iter_flow`.
+ENGINES = ("opencv", "tensorflow")
+#: What config `flow.engine` accepts.
+CHOICES = ("auto", *ENGINES)
+#: Pairs from which TensorFlow on the CPU finishes a job sooner than OpenCV's workers, its
+#: start included (measured on 2 cores with a cold compilation cache; docs/performance.md).
+CPU_BREAK_EVEN_PAIRS = 250
+#: Pairs per TensorFlow batch where `flow.batch_size` is not set: the fastest measured.
+DEFAULT_BATCH_SIZE = {"CPU": 8, "GPU": 64}
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """The engine a job runs, and why (for its log)."""
+
+    engine: str
+    reason: str
+
+
+def choose_engine(requested: str, pairs: int, gpus: int) -> EngineChoice:
+    """The engine for a job of `pairs` frame pairs that was given `gpus` GPUs."""
+    if requested not in CHOICES:
+        raise ValueError(f"flow.engine {requested!r}: use one of {', '.join(CHOICES)}")
+    if requested != "auto":
+        return EngineChoice(requested, "flow.engine")
+    if gpus > 0:
+        return EngineChoice("tensorflow", f"auto: the job has {gpus} GPU(s)")
+    if pairs >= CPU_BREAK_EVEN_PAIRS:
+        return EngineChoice(
+            "tensorflow", f"auto: {pairs} pairs repay TensorFlow's start on the CPU"
+        )
+    return EngineChoice(
+        "opencv",
+        f"auto: {pairs} pairs, under the {CPU_BREAK_EVEN_PAIRS} that repay TensorFlow's start",
+    )
+
+
+def batch_size_for(device: str, configured: int | None) -> int:
+    """`flow.batch_size` where set, else the measured best for the device ("GPU" or CPU)."""
+    if configured is not None:
+        return configured
+    return DEFAULT_BATCH_SIZE["GPU" if "GPU" in device.upper() else "CPU"]
