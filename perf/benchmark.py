@@ -4,13 +4,15 @@
     python -m perf.benchmark --layout sammlv                  # SAMM-LV layout, 3 x 1000 frames
     python -m perf.benchmark --configfile my.yaml --dataset casme2   # a configured dataset
     python -m perf.benchmark --from-run DIR                   # read a finished run
+    python -m perf.benchmark --spot 10 60 300 --weights DIR   # spotting one clip of each length
 
 Runs `snakemake all` from frames in a fresh working folder and times it, then reads what the
 jobs recorded (Snakemake's benchmarks/*.tsv, the training logs, the cache files), times bare
 TV-L1 on the same crops with the same number of single-thread workers, the flow stage's
 throughput with 1 worker and with all cores, and TensorFlow's start-up, checks the targets,
 and extrapolates to the real datasets. Writes <output>/<name>.csv (every number) and
-<name>.md (the tables, also printed).
+<name>.md (the tables, also printed). With --spot it times `snakemake spot` on one synthetic
+clip of each length instead (perf/spot_cost.py; <output>/spot.csv and spot.md).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from perf.scripts_comparison import (
     like_the_reference,
     scripts_measures,
 )
+from perf.spot_cost import markdown as spot_markdown
+from perf.spot_cost import spot_costs
 from perf.stage_tables import cache_files, read_benchmarks, stage_table, training_rates
 from perf.targets import targets
 from perf.tensorflow_jobs import tensorflow_measures
@@ -107,11 +111,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--loader-steps", type=int, default=100, help="training steps of the loader test"
     )
+    parser.add_argument(
+        "--spot", type=float, nargs="+", help="seconds of each clip to spot (instead of a run)"
+    )
+    parser.add_argument("--fps", type=float, default=30.0, help="frame rate of the --spot clips")
+    parser.add_argument("--weights", type=Path, help="the authors' SOFTNet_Weights (--spot)")
     parser.add_argument("--name", help="output file name (default: the dataset's)")
     parser.add_argument("--output", type=Path, default=Path("results/benchmark"))
     args = parser.parse_args(argv)
     if args.configfile and not args.dataset:
         parser.error("--configfile needs --dataset")
+    if args.spot:
+        if not args.weights:
+            parser.error("--spot needs --weights (the authors' SOFTNet_Weights folder)")
+        table = spot_costs(args)
+        args.output.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.output / "spot.csv", index=False)
+        (args.output / "spot.md").write_text(spot_markdown(table) + "\n")
+        print(spot_markdown(table))
+        return
     large = args.layout == "sammlv"
     args.subjects = args.subjects or (SCRIPTS_REFERENCE.videos if large else 4)
     args.frames = args.frames or (SCRIPTS_REFERENCE.frames if large else 200)

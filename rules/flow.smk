@@ -12,7 +12,7 @@ rule optical_flow:
         "benchmarks/{dataset}/flow/k{k}/{subject}/{video}.tsv"
     conda:
         "../envs/softnet.yaml"
-    threads: config["flow"]["threads"]
+    threads: flow_threads
     resources:
         mem_mb=flow_mem_mb,
         runtime=flow_runtime,

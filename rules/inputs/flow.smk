@@ -1,15 +1,35 @@
 """The input functions of the flow rule: its output, and resources sized to the video."""
 
+from snakemake.exceptions import WorkflowError
+
 from softnet.datasets.index import load_videos
 
 
-def video_frames(wildcards):
-    """Frame count of the job's video, from the dataset's index.
+def dataset_videos(wildcards):
+    """The job's dataset's index of videos, read from the file, not through the checkpoint:
+    cluster jobs evaluate resources without the checkpoint's state, and Snakemake 9 then fails
+    on an incomplete-checkpoint value."""
+    return load_videos(path_of("videos", wildcards))
 
-    Read from the file, not through the checkpoint: cluster jobs evaluate resources without
-    the checkpoint's state, and Snakemake 9 then fails on an incomplete-checkpoint value.
-    """
-    videos = load_videos(path_of("videos", wildcards))
+
+def flow_threads(wildcards):
+    """flow.threads, fewer where a local run has more flow jobs than that fills: each job starts
+    on one thread (TensorFlow's import and tracing), so jobs side by side use the cores better
+    than one wide job (docs/performance.md). Cluster jobs keep flow.threads."""
+    threads = config["flow"]["threads"]
+    if not (workflow.is_main_process and workflow.local_exec):
+        return threads
+    try:
+        cores = workflow.cores
+    except WorkflowError:  # a dry run without --cores
+        return threads
+    jobs = len(dataset_videos(wildcards)) * len(kinds.EXPRESSION_TYPES)  # a k per type
+    return max(1, min(threads, cores // jobs))
+
+
+def video_frames(wildcards):
+    """Frame count of the job's video, from the dataset's index."""
+    videos = dataset_videos(wildcards)
     chosen = videos[
         (videos["subject"] == wildcards.subject) & (videos["video"] == wildcards.video)
     ]

@@ -6,12 +6,16 @@ number. TensorFlow computes pairs faster than OpenCV's single-thread worker proc
 CPU too, but a job first pays its start: importing TensorFlow, tracing the engine and
 compiling it with XLA (or loading it from the compilation cache). `auto` therefore takes
 TensorFlow where a GPU is requested, or where the job has enough pairs to repay that start,
-and OpenCV for short clips. The thresholds are measured (docs/performance.md).
+and OpenCV for short clips. The thresholds are measured (docs/performance.md). The engines
+agree bit for bit with OpenCV 5 only (OpenCV 4's remap rounds sample positions), so with
+OpenCV 4 `auto` always takes OpenCV.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import cv2
 
 #: The TV-L1 engines, each a module of softnet.flow with `prepare` and `iter_flow`.
 ENGINES = ("opencv", "tensorflow")
@@ -32,12 +36,18 @@ class EngineChoice:
     reason: str
 
 
-def choose_engine(requested: str, pairs: int, gpus: int) -> EngineChoice:
+def choose_engine(
+    requested: str, pairs: int, gpus: int, opencv_version: str = cv2.__version__
+) -> EngineChoice:
     """The engine for a job of `pairs` frame pairs that was given `gpus` GPUs."""
     if requested not in CHOICES:
         raise ValueError(f"flow.engine {requested!r}: use one of {', '.join(CHOICES)}")
     if requested != "auto":
         return EngineChoice(requested, "flow.engine")
+    if int(opencv_version.split(".")[0]) < 5:
+        return EngineChoice(
+            "opencv", f"auto: OpenCV {opencv_version}, whose TV-L1 only the opencv engine repeats"
+        )
     if gpus > 0:
         return EngineChoice("tensorflow", f"auto: the job has {gpus} GPU(s)")
     if pairs >= CPU_BREAK_EVEN_PAIRS:

@@ -22,8 +22,11 @@ def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
     assert len(targets_rows) == 5  # flow, workers, end to end, fold 1 of each type
     folds = table[table["item"] == "fold 1, start-up included / the scripts' loop"]
     assert sorted(folds["type"]) == ["macro", "micro"] and (folds["value"] > 0).all()
-    flow = table.set_index("item").loc["flow stage, time per pair (2 workers)", "value"]
-    assert flow > 0
+    items = table.set_index("item")
+    assert items.loc["flow stage, time per pair (2 workers)", "value"] > 0
+    assert items.loc["flow stage, time per pair (2 workers)", "detail"] == "the opencv engine"
+    assert items.loc["flow throughput, tensorflow engine", "value"] > 0
+    assert "batches of 8" in items.loc["flow throughput, tensorflow engine", "detail"]
     rows = table.set_index(["item", "type"])["value"]
     for kind in ("micro", "macro"):
         for item in (
@@ -40,3 +43,16 @@ def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
     assert sorted(loader["type"]) == ["macro", "micro"] and (loader["value"] > 0).all()
     text = (tmp_path / "tiny.md").read_text()
     assert "bare DualTVL1OpticalFlow.calc" in text and "| SAMM-LV | total |" in text
+
+
+@pytest.mark.workflow
+def test_the_spot_row_times_a_clip_from_frames_to_its_summary(published_weights, tmp_path):
+    """--spot on a 2-second clip: its frames, pairs (two types, k = 6 and 18 at 30 fps), time,
+    memory and disk with and without the flow."""
+    args = ["--spot", "2", "--weights", str(published_weights), "--cores", "2"]
+    main([*args, "--output", str(tmp_path)])
+    (row,) = pd.read_csv(tmp_path / "spot.csv").to_dict("records")
+    assert (row["frames"], row["pairs"], row["engine"]) == (60, (60 - 6) + (60 - 18), "opencv")
+    assert row["wall_s"] > 0 and row["flow_pairs_per_s"] > 0 and row["peak_rss_mb"] > 100
+    assert 0 < row["disk_mb_without_flow"] < row["disk_mb_keep_flow"]
+    assert (tmp_path / "spot.md").read_text().startswith("Spotting one clip at 30 fps with")

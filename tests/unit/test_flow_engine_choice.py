@@ -34,6 +34,11 @@ def test_auto_takes_tensorflow_with_a_gpu_or_enough_pairs(requested, pairs, gpus
     assert choice.reason.startswith("auto" if requested == "auto" else "flow.engine")
 
 
+def test_auto_keeps_opencv_4_whose_remap_the_tensorflow_engine_does_not_repeat():
+    assert choose_engine("auto", 10**6, 1, opencv_version="4.10.0").engine == "opencv"
+    assert choose_engine("auto", 10**6, 1, opencv_version="5.1.0").engine == "tensorflow"
+
+
 def test_an_unknown_engine_is_named_with_the_choices():
     with pytest.raises(ValueError, match="'cuda'.*auto, opencv, tensorflow"):
         choose_engine("cuda", 100, 0)
