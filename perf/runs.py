@@ -11,7 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from softnet.datasets.index import load_videos
 from softnet.datasets.kinds import RELEASE_FOLDERS
+from softnet.flow.engine_choice import flow_job_threads
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "schemas" / "config.schema.yaml"
@@ -38,8 +40,9 @@ class Run:
 
     @property
     def workers(self) -> int:
-        """Worker processes of each flow job: flow.threads, capped by --cores."""
-        return min(int(self.config["flow"]["threads"]), self.cores)
+        """Threads (OpenCV workers) of each flow job, as the flow rule gives them locally."""
+        videos = len(load_videos(self.results / "index" / "videos.csv"))
+        return flow_job_threads(int(self.config["flow"]["threads"]), self.cores, videos)
 
     @property
     def training_threads(self) -> int:

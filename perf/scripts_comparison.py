@@ -128,7 +128,9 @@ def scripts_measures(
         "training": sum(training_s.values()),
     }
     total = sum(parts.values())
+    # the flow jobs' share of the run's wall time: side by side, `run.workers` threads each
     flow_s = float(stages.loc[stages["stage"] == "flow", "job_seconds"].sum())
+    flow_s *= run.workers / run.cores
     section = "scripts re-enacted"
     return [
         Measure(

@@ -31,7 +31,7 @@ def targets(
     return [
         Measure(
             "targets",
-            "flow stage / bare TV-L1, same workers",
+            "flow stage / bare TV-L1, same cores",
             flow_over_bare,
             "x",
             target=f"<= {MAX_FLOW_OVER_BARE}",

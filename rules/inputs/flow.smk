@@ -3,6 +3,7 @@
 from snakemake.exceptions import WorkflowError
 
 from softnet.datasets.index import load_videos
+from softnet.flow.engine_choice import flow_job_threads
 
 
 def dataset_videos(wildcards):
@@ -13,9 +14,8 @@ def dataset_videos(wildcards):
 
 
 def flow_threads(wildcards):
-    """flow.threads, fewer where a local run has more flow jobs than that fills: each job starts
-    on one thread (TensorFlow's import and tracing), so jobs side by side use the cores better
-    than one wide job (docs/performance.md). Cluster jobs keep flow.threads."""
+    """flow.threads, or fewer where a local run has more flow jobs than that fills (one thread
+    each at least); cluster jobs keep flow.threads."""
     threads = config["flow"]["threads"]
     if not (workflow.is_main_process and workflow.local_exec):
         return threads
@@ -23,8 +23,7 @@ def flow_threads(wildcards):
         cores = workflow.cores
     except WorkflowError:  # a dry run without --cores
         return threads
-    jobs = len(dataset_videos(wildcards)) * len(kinds.EXPRESSION_TYPES)  # a k per type
-    return max(1, min(threads, cores // jobs))
+    return flow_job_threads(threads, cores, len(dataset_videos(wildcards)))
 
 
 def video_frames(wildcards):

@@ -1,4 +1,5 @@
-"""Which TV-L1 engine a flow job runs (config `flow.engine`), and its TensorFlow batch size.
+"""Which TV-L1 engine a flow job runs (config `flow.engine`), its TensorFlow batch size and,
+on a workstation, its threads.
 
 The two engines give the same flow bit for bit (docs/method.md, step 3), so the choice is one
 of speed only, and `auto` may choose differently on another machine without changing a
@@ -16,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import cv2
+
+from softnet.datasets.kinds import EXPRESSION_TYPES
 
 #: The TV-L1 engines, each a module of softnet.flow with `prepare` and `iter_flow`.
 ENGINES = ("opencv", "tensorflow")
@@ -65,3 +68,12 @@ def batch_size_for(device: str, configured: int | None) -> int:
     if configured is not None:
         return configured
     return DEFAULT_BATCH_SIZE["GPU" if "GPU" in device.upper() else "CPU"]
+
+
+def flow_job_threads(configured: int, cores: int, videos: int) -> int:
+    """Threads of each flow job of a local run on `cores`: `configured` at most, fewer where the
+    flow jobs (a k per expression type and video) outnumber what that fills. A job starts on one
+    thread (TensorFlow's import and tracing), so jobs side by side use the cores better than
+    one wide job after another (docs/performance.md)."""
+    jobs = max(1, videos * len(EXPRESSION_TYPES))
+    return max(1, min(configured, cores // jobs))

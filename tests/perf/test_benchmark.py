@@ -23,8 +23,8 @@ def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
     folds = table[table["item"] == "fold 1, start-up included / the scripts' loop"]
     assert sorted(folds["type"]) == ["macro", "micro"] and (folds["value"] > 0).all()
     items = table.set_index("item")
-    assert items.loc["flow stage, time per pair (2 workers)", "value"] > 0
-    assert items.loc["flow stage, time per pair (2 workers)", "detail"] == "the opencv engine"
+    stage = items.loc["flow stage, time per pair (2 cores)"]
+    assert stage["value"] > 0 and stage["detail"] == "the opencv engine, jobs of 1 thread(s)"
     assert items.loc["flow throughput, tensorflow engine", "value"] > 0
     assert "batches of 8" in items.loc["flow throughput, tensorflow engine", "detail"]
     rows = table.set_index(["item", "type"])["value"]

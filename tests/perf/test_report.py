@@ -16,7 +16,7 @@ def test_tables_hold_every_number():
     extra = extrapolate(stages, {}, 2, 10)
     text = markdown("Benchmark of toy", stages, measures, extra)
     assert "| flow | micro | 5 | 2 | 40 | 1 s/pair | 2 s/pair | 350 | 2,000 |" in text
-    assert "| flow stage / bare TV-L1, same workers |  | 1.01 x | <= 1.05 | met |" in text
+    assert "| flow stage / bare TV-L1, same cores |  | 1.01 x | <= 1.05 | met |" in text
     assert (
         "| end to end / the published scripts re-enacted |  | 0.55 x | <= 0.5 | not met |" in text
     )
