@@ -88,7 +88,8 @@ def compare(
             training.update(learning_rate=rate, seed=seed)
             (copy / "config.yaml").write_text(yaml.safe_dump({**config, "training": training}))
             print(f"{name} (batch {batch}, learning rate {rate}), seed {seed}", flush=True)
-            wall = snakemake(copy, cores, *targets)
+            # every fold trains again, also where the settings are the run's own
+            wall = snakemake(copy, cores, *targets, "--forcerun", "train_fold")
             for row in trained(copy, dataset, kinds):
                 rows.append({"variant": name, "batch": batch, "learning_rate": rate})
                 rows[-1].update(seed=seed, wall_s=wall, **row)

@@ -4,9 +4,11 @@ constraints and the stage versions, which every rule file shares."""
 import json
 from functools import cache
 
+import yaml
 from snakemake.utils import validate
 
 from softnet.applied.models import PUBLISHED_MODELS
+from softnet.config_order import in_schema_order
 from softnet.datasets import kinds
 from softnet.datasets.index import load_events, load_videos
 from softnet.datasets.labels import used_events, videos_in_scope
@@ -15,7 +17,11 @@ from softnet.datasets.spot_inputs import input_videos
 from softnet.model.folds import fold_subjects, model_name
 from softnet.versions import STAGE_VERSIONS
 
-validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
+validate(config, SCHEMA)
+# params hold config sections, compared by repr: the file's order of keys must not rerun them
+with open(SCHEMA) as schema:
+    config.update(in_schema_order(config, yaml.safe_load(schema)))
 
 DATASETS = {entry["name"]: entry for entry in config["datasets"]}
 SPOT = config["spot"]

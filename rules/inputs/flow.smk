@@ -36,9 +36,14 @@ def video_frames(wildcards):
 
 
 def flow_mem_mb(wildcards, threads):
-    """Each flow worker holds the video's crops (a long SAMM video: ~190 MB) and a few frames."""
+    """Each OpenCV worker holds the video's crops (a long SAMM video: ~190 MB) and a few
+    frames; the TensorFlow engine (which auto may choose) holds them once as bytes and twice
+    as float32 while they go to the device, beside TensorFlow's own ~1.5 GB."""
     crops_mb = video_frames(wildcards) * config["face"]["size"] ** 2 / 1e6
-    return int(800 + threads * (300 + 1.5 * crops_mb))
+    opencv = 800 + threads * (300 + 1.5 * crops_mb)
+    if config["flow"]["engine"] == "opencv":
+        return int(opencv)
+    return int(max(opencv, 1500 + 9 * crops_mb))
 
 
 def flow_runtime(wildcards, threads):

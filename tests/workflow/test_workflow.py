@@ -142,18 +142,47 @@ def test_the_flow_engine_batch_size_and_compilation_cache_rerun_nothing(repo, de
     assert plan_after(repo, demo_run, {"flow": {"threads": 2, **flow}}) == {}
 
 
-def test_flow_gpus_go_to_the_tensorflow_and_auto_engines(repo, demo_run):
-    for engine, gpus in (("opencv", 0), ("tensorflow", 1), ("auto", 1)):
+def test_a_config_listing_its_settings_in_another_order_reruns_nothing(repo, demo_run):
+    """Snakemake compares params by repr, where a dict's key order shows: the sections the
+    rules take as params, their defaults written in the reverse of the schema's order."""
+    schema = yaml.safe_load((repo / "schemas" / "config.schema.yaml").read_text())["properties"]
+
+    def reversed_defaults(properties: dict) -> dict:
+        return {
+            key: reversed_defaults(value["properties"])
+            if "properties" in value
+            else value["default"]
+            for key, value in reversed(list(properties.items()))
+            if "properties" in value or "default" in value
+        }
+
+    change = {
+        name: reversed_defaults(schema[name]["properties"])
+        for name in ("face", "roi", "spotting", "training")
+    }
+    change["flow"] = {
+        "tvl1": reversed_defaults(schema["flow"]["properties"]["tvl1"]["properties"]),
+        "threads": 2,
+    }
+    change["demo"] = dict(reversed(list(TINY["demo"].items())))
+    assert list(change["face"])[-1] == "size"  # the schema lists size first
+    assert plan_after(repo, demo_run, change) == {}
+
+
+def test_flow_gpus_and_memory_follow_the_engine(repo, demo_run):
+    """GPUs go to the engines that use them; memory covers TensorFlow's runtime and float32
+    crops where it may run: 1500 + 9 x 80 frames x 128^2 / 10^6 MB, against OpenCV's one
+    worker (2 cores, 2 flow jobs) at 800 + 300 + 1.5 x 1.31 MB."""
+    for engine, gpus, mem_mb in (("opencv", 0, 1101), ("tensorflow", 1, 1511), ("auto", 1, 1511)):
         changed = demo_run / "gpus.yaml"
         flow = {"threads": 2, "engine": engine, "gpus": 1}
         changed.write_text(yaml.safe_dump({**TINY, "flow": flow}))
         args = ("-n", "all", "--forcerun", "optical_flow", "--configfile", str(changed))
         result = snakemake(repo, demo_run, *args)
         assert result.returncode == 0, result.stderr[-2000:]
-        # each flow job's own resources line is the first one after its header
-        jobs = result.stdout.split("rule optical_flow:")[1:]
-        resources = [job.split("resources:", 1)[1].split("\n", 1)[0] for job in jobs]
+        resources = planned_resources(result, "optical_flow")
         assert resources and all(f"gpu={gpus}" in line for line in resources), resources
+        assert all(f"mem_mb={mem_mb}," in line for line in resources), resources
 
 
 def test_training_gpus_go_to_the_training_and_scoring_jobs_and_rerun_nothing(repo, demo_run):
