@@ -99,17 +99,21 @@ def training_progress(text: str) -> tuple[int, float] | None:
     return samples * len(timed), sum(timed)
 
 
+def training_totals(folder: Path) -> tuple[int, float]:
+    """(samples x epochs timed, seconds) over the training logs in `folder`, the epochs after
+    the first of each; logs that trained nothing, or took no time, left out."""
+    done = [training_progress(path.read_text()) for path in sorted(Path(folder).glob("*.log"))]
+    done = [d for d in done if d is not None and d[1] > 0]
+    return sum(d[0] for d in done), sum(d[1] for d in done)
+
+
 def training_rates(logs: Path, summary: dict) -> dict[str, float]:
     """Training samples per second of each type, over its folds' logs (epochs after the first)."""
     rates = {}
     for kind in EXPRESSION_TYPES:
-        done = [
-            training_progress(path.read_text())
-            for path in sorted((Path(logs) / kind / "train_fold").glob("*.log"))
-        ]
-        done = [d for d in done if d is not None and d[1] > 0]
-        if kind in summary and done:
-            rates[kind] = sum(d[0] for d in done) / sum(d[1] for d in done)
+        samples, seconds = training_totals(Path(logs) / kind / "train_fold")
+        if kind in summary and seconds:
+            rates[kind] = samples / seconds
     return rates
 
 

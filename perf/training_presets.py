@@ -21,8 +21,9 @@ import pandas as pd
 import yaml
 
 from perf.runs import snakemake
-from perf.stage_tables import training_progress
+from perf.stage_tables import training_totals
 from softnet.datasets.kinds import EXPRESSION_TYPES
+from softnet.evaluation import Counts, counts_row
 
 
 def parse_variant(text: str) -> tuple[str, int, float]:
@@ -48,27 +49,25 @@ def copy_run(run: Path, copy: Path) -> None:
 def trained(copy: Path, dataset: str, kinds: list[str]) -> list[dict]:
     """Per type, then both pooled ('overall', as the paper's table): the LOSO counts and F1 of
     the labelled videos, and the training logs' samples and seconds."""
-    rows = []
+    counts, totals = {}, {}
     for kind in kinds:
-        metrics = json.loads(
-            (copy / "results" / dataset / kind / "evaluation" / "metrics.json").read_text()
-        )
-        progress = [
-            training_progress(path.read_text())
-            for path in sorted((copy / "logs" / dataset / kind / "train_fold").glob("*.log"))
-        ]
-        progress = [p for p in progress if p]
-        counts = {c: metrics["scopes"]["labelled"][c] for c in ("TP", "FP", "FN")}
-        samples = {"samples": sum(p[0] for p in progress), "seconds": sum(p[1] for p in progress)}
-        rows.append({"type": kind, **counts, **samples})
-    if len(rows) > 1:
-        rows.append(
-            {"type": "overall", **{c: sum(r[c] for r in rows) for c in rows[0] if c != "type"}}
-        )
-    for row in rows:
-        detected = 2 * row["TP"] + row["FP"] + row["FN"]
-        row["F1"] = 2 * row["TP"] / detected if detected else 0.0
-    return rows
+        path = copy / "results" / dataset / kind / "evaluation" / "metrics.json"
+        labelled = json.loads(path.read_text())["scopes"]["labelled"]
+        counts[kind] = Counts(labelled["TP"], labelled["FP"], labelled["FN"])
+        totals[kind] = training_totals(copy / "logs" / dataset / kind / "train_fold")
+    if len(kinds) > 1:
+        counts["overall"] = sum(counts.values(), Counts())
+        totals["overall"] = tuple(map(sum, zip(*totals.values(), strict=True)))
+    return [
+        {
+            "type": kind,
+            **counts_row(c),
+            "F1": c.f1,
+            "samples": totals[kind][0],
+            "seconds": totals[kind][1],
+        }
+        for kind, c in counts.items()
+    ]
 
 
 def compare(
@@ -90,9 +89,8 @@ def compare(
             print(f"{name} (batch {batch}, learning rate {rate}), seed {seed}", flush=True)
             # every fold trains again, also where the settings are the run's own
             wall = snakemake(copy, cores, *targets, "--forcerun", "train_fold")
-            for row in trained(copy, dataset, kinds):
-                rows.append({"variant": name, "batch": batch, "learning_rate": rate})
-                rows[-1].update(seed=seed, wall_s=wall, **row)
+            setting = {"variant": name, "batch": batch, "learning_rate": rate, "seed": seed}
+            rows += [{**setting, "wall_s": wall, **row} for row in trained(copy, dataset, kinds)]
             shutil.rmtree(copy)
     return pd.DataFrame(rows)
 
