@@ -23,8 +23,9 @@ EPOCH_LINE = re.compile(r"epoch (\d+)/(\d+) \((\d+(?:\.\d+)?) s\b")
 def job_of(relative: PurePosixPath) -> dict | None:
     """Stage, type, k, subject and video of a benchmark file under benchmarks/<dataset>/.
 
-    Scores are read both per video (<type>/scores/<subject>/<video>.tsv) and per held-out
-    subject (<type>/scores/<subject>.tsv); other files (applied models) are not stages here.
+    Scores are read per type (<type>/score_folds.tsv), and from earlier runs per held-out
+    subject (<type>/scores/<subject>.tsv) and per video (<type>/scores/<subject>/<video>.tsv);
+    other files (applied models) are not stages here.
     """
     job = {"type": "", "k": None, "video": ""}
     match relative.with_suffix("").parts:
@@ -38,6 +39,8 @@ def job_of(relative: PurePosixPath) -> dict | None:
             return job | {"stage": "scoring", "type": kind, "subject": subject, "video": video}
         case (kind, "scores", subject) if kind in EXPRESSION_TYPES:
             return job | {"stage": "scoring", "type": kind, "subject": subject}
+        case (kind, "score_folds") if kind in EXPRESSION_TYPES:
+            return job | {"stage": "scoring", "type": kind, "subject": ""}
     return None
 
 
@@ -160,7 +163,7 @@ def stage_table(
             k = None if pd.isna(k) else int(k)
             units = chosen["frames"].sum()
             add(stage, types.get(k, ""), k, chosen, units, threads, chosen["bytes"].sum() / units)
-    for stage, threads in (("training", training_threads), ("scoring", 1)):
+    for stage, threads in (("training", training_threads), ("scoring", training_threads)):
         for kind in EXPRESSION_TYPES:
             chosen = jobs[(jobs["stage"] == stage) & (jobs["type"] == kind)]
             if kind not in summary or chosen.empty:
@@ -172,12 +175,13 @@ def stage_table(
 
 
 def scored_frames(jobs: pd.DataFrame, caches: pd.DataFrame, k: int) -> int:
-    """Feature frames the scoring jobs scored: their videos' ROI frames at k (all of a
-    subject's videos for a job per held-out subject, whose video is '')."""
+    """Feature frames the scoring jobs scored: their videos' ROI frames at k (every video at k
+    for a type's job, whose subject is ''; all of a subject's videos for a job per held-out
+    subject, whose video is '')."""
     rois = caches[(caches["stage"] == "roi") & (caches["k"] == k)]
     frames = 0
     for subject, video in zip(jobs["subject"], jobs["video"]):
-        scored = rois["subject"] == subject
+        scored = rois["subject"] == subject if subject else rois["subject"].notna()
         if video:
             scored &= rois["video"] == video
         frames += int(rois["frames"][scored].sum())

@@ -63,6 +63,7 @@ rule score_applied:
         "benchmarks/{dataset}/applied/{model}/{type}/score_applied.tsv"
     conda:
         "../envs/softnet.yaml"
+    threads: config["training"]["threads"]
     resources:
         mem_mb=2000,
         runtime=60,

@@ -94,7 +94,8 @@ PATHS = {
     "model": "results/{dataset}/{type}/models/{subject}.keras",
     "history": "results/{dataset}/{type}/models/{subject}.history.csv",
     "card": "results/{dataset}/{type}/models/{subject}.json",
-    "scores": "results/{dataset}/{type}/scores/{subject}",
+    # a folder per type: <subject>/<video>.csv, each subject scored by its fold's model
+    "scores": "results/{dataset}/{type}/scores",
     "intervals": "results/{dataset}/{type}/spotting/intervals.csv",
     "thresholds": "results/{dataset}/{type}/spotting/thresholds.csv",
     "settings": "results/{dataset}/{type}/spotting/settings.json",
@@ -213,16 +214,6 @@ def scoring_models(name, expression_type):
     folds = fold_subjects(videos, used)
     _, scored = videos_for_type(name, expression_type)
     return {s: model_name(s, folds) for s in scored["subject"]}
-
-
-def score_folders(wildcards):
-    """The score-curve folder of every subject whose videos the dataset's scope scores for
-    a type (one score_fold job each), in index order."""
-    _, videos = videos_for_type(wildcards.dataset, wildcards.type)
-    return [
-        path_of("scores", wildcards, subject=subject)
-        for subject in dict.fromkeys(videos["subject"])
-    ]
 
 
 def face_files(name, tables):

@@ -37,26 +37,30 @@ rule train_fold:
         "../workflow_scripts/train_fold.py"
 
 
-rule score_fold:
+# One job per dataset and type scores every subject, each with its fold's model: one
+# TensorFlow start for all of them, and scoring stays a stage of its own.
+rule score_folds:
     input:
-        model=fold_model,
-        rois=fold_rois,
+        models=scoring_model_files,
+        rois=scored_rois,
     output:
         directory(path_of("scores")),
     log:
-        "logs/{dataset}/{type}/scores/{subject}.log",
+        "logs/{dataset}/{type}/score_folds.log",
     benchmark:
-        "benchmarks/{dataset}/{type}/scores/{subject}.tsv"
+        "benchmarks/{dataset}/{type}/score_folds.tsv"
     conda:
         "../envs/softnet.yaml"
+    threads: config["training"]["threads"]
     resources:
         mem_mb=2000,
-        runtime=30,
+        runtime=60,
         gpu=config["training"]["gpus"],
     params:
         version=version("scores"),
+        models=lambda wildcards: scoring_models(wildcards.dataset, wildcards.type),
     script:
-        "../workflow_scripts/score_fold.py"
+        "../workflow_scripts/score_folds.py"
 
 
 # The card states the dataset's LOSO F1, so it takes the LOSO metrics: a card is made only

@@ -10,7 +10,7 @@ localrules:
 
 rule plot_score_curves:
     input:
-        scores=score_folders,
+        scores=path_of("scores"),
         intervals=path_of("evaluated"),
         thresholds=path_of("thresholds"),
         events=path_of("events"),
@@ -36,7 +36,7 @@ rule plot_score_curves:
 
 rule plot_p_sweep:
     input:
-        scores=score_folders,
+        scores=path_of("scores"),
         videos=path_of("videos"),
         events=path_of("events"),
         summary=path_of("summary"),

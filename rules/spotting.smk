@@ -4,7 +4,7 @@ localrules:
 
 rule spot_intervals:
     input:
-        scores=score_folders,
+        scores=path_of("scores"),
         summary=path_of("summary"),
     output:
         intervals=path_of("intervals"),

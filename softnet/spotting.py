@@ -128,14 +128,13 @@ def read_scores(path: Path) -> tuple[str, str, np.ndarray]:
     return path.parent.name, path.stem, pd.read_csv(path)["score"].to_numpy()
 
 
-def score_files(folders: list[str | Path]) -> list[Path]:
-    """The score-curve files of subject folders (scores/<subject>/<video>.csv), in the index's
-    order: the folders as given, each one's videos in natural order."""
-    return [
-        path
-        for folder in map(Path, folders)
-        for path in sorted(folder.glob("*.csv"), key=lambda p: natural_key(p.stem))
-    ]
+def score_files(folder: str | Path) -> list[Path]:
+    """The score-curve files of a scores folder (<subject>/<video>.csv) in the index's order:
+    subjects, then each one's videos, in natural order."""
+    return sorted(
+        Path(folder).glob("*/*.csv"),
+        key=lambda path: (natural_key(path.parent.name), natural_key(path.stem)),
+    )
 
 
 INTERVAL_COLUMNS = ["subject", "video", "q", "score", "start0", "end0", "onset", "offset", "dummy"]

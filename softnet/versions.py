@@ -18,7 +18,7 @@ STAGE_VERSIONS: dict[str, int] = {
     "flow": 1,  # optical_flow: u, v, strain (flow)
     "roi": 1,  # roi_stacks (roi)
     "training": 1,  # train_fold: fold and final models (model, datasets.labels)
-    "scores": 1,  # score_fold, score_applied: score curves (model, applied)
+    "scores": 1,  # score_folds, score_applied: score curves (model, applied)
     "spotting": 1,  # spot_intervals, spot_applied: intervals, thresholds (spotting)
     "evaluation": 1,  # evaluate, evaluate_applied: MEGC matching and counts (evaluation)
     "reports": 1,  # tables, figures, model cards, spot reports (reports)

@@ -10,10 +10,11 @@ from softnet.datasets.index import load_videos
 from softnet.model.scoring import load_models, score_roi_files
 from softnet.runlog import log_to
 from softnet.spotting import write_scores
-from softnet.tensorflow_setup import tensorflow_device
+from softnet.tensorflow_setup import configure_tensorflow, tensorflow_device
 
 log_to(snakemake.log[0])
 log = logging.getLogger("softnet")
+configure_tensorflow(snakemake.threads)
 log.info("scoring on %s", tensorflow_device())
 weights = list(snakemake.input.model)
 models = load_models([Path(p) for p in weights])

@@ -1,5 +1,5 @@
-"""The input functions of the model rules: the ROI stacks each fold trains on and
-scores, and the final models (target final_models)."""
+"""The input functions of the model rules: the ROI stacks each fold trains on, the models and
+ROI stacks a type's scoring job reads, and the final models (target final_models)."""
 
 from softnet.datasets.labels import videos_in_scope
 from softnet.model.folds import FINAL_MODEL
@@ -17,19 +17,19 @@ def training_rois(wildcards):
     ]
 
 
-def fold_model(wildcards):
-    """The model that scores the subject's videos: its own fold's, or the final model."""
-    model = scoring_models(wildcards.dataset, wildcards.type)[wildcards.subject]
-    return path_of("model", wildcards, subject=model)
+def scoring_model_files(wildcards):
+    """The models that score the type's subjects, each once: every fold's own, and the final
+    model for the subjects without a fold."""
+    names = scoring_models(wildcards.dataset, wildcards.type).values()
+    return [path_of("model", wildcards, subject=name) for name in dict.fromkeys(names)]
 
 
-def fold_rois(wildcards):
-    """ROI files of the subject's videos that the dataset's scope scores, in index order."""
+def scored_rois(wildcards):
+    """ROI files of every video that the dataset's scope scores for the type, in index order."""
     k, videos = videos_for_type(wildcards.dataset, wildcards.type)
     return [
         path_of("roi", wildcards, k=k, subject=v.subject, video=v.video)
         for v in videos.itertuples()
-        if v.subject == wildcards.subject
     ]
 
 

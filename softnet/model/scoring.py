@@ -59,6 +59,12 @@ def ensemble_scores(
     return scores
 
 
+def _identity(handle: h5py.File) -> tuple[str, str, int]:
+    """Subject, video and k an ROI file was made for."""
+    attrs = handle.attrs
+    return str(attrs["subject"]), str(attrs["video"]), int(attrs["k"])
+
+
 def score_roi_files(
     models: list[keras.Model], roi_files: list[str | os.PathLike]
 ) -> Iterator[tuple[str, str, int, np.ndarray]]:
@@ -68,7 +74,25 @@ def score_roi_files(
     """
     for path in roi_files:
         with h5py.File(path, "r") as handle:
-            attrs = handle.attrs
-            subject, video, k = str(attrs["subject"]), str(attrs["video"]), int(attrs["k"])
+            subject, video, k = _identity(handle)
             scores = ensemble_scores(models, handle["roi"])
         yield subject, video, k, scores
+
+
+def score_subjects(
+    model_of: dict[str, Path], roi_files: list[str | os.PathLike]
+) -> Iterator[tuple[str, str, int, Path, np.ndarray]]:
+    """(subject, video, k, model file, scores) of each ROI file, scored by its subject's model.
+
+    Every subject of a type in one process: TensorFlow starts once, and each model is loaded
+    once however many subjects it scores (the final model scores all without a fold).
+    """
+    loaded: dict[Path, keras.Model] = {}
+    for path in roi_files:
+        with h5py.File(path, "r") as handle:
+            subject, video, k = _identity(handle)
+            model_file = Path(model_of[subject])
+            if model_file not in loaded:
+                loaded[model_file] = load_models([model_file])[0]
+            scores = predict_scores(loaded[model_file], handle["roi"])
+        yield subject, video, k, model_file, scores

@@ -15,6 +15,7 @@ from perf.stage_tables import (
     job_of,
     k_types,
     read_benchmarks,
+    scored_frames,
     stage_table,
     training_progress,
 )
@@ -28,7 +29,7 @@ def write_tsv(path: Path, seconds: float, rss: str) -> None:
     path.write_text(HEADER + f"{seconds}\t0:00:00\t{rss}\t1\t1\t1\t0\t0\t50\t1\n")
 
 
-def test_job_of_reads_every_stage_and_both_scoring_layouts():
+def test_job_of_reads_every_stage_and_every_scoring_layout():
     def job(path):
         return job_of(PurePosixPath(path))
 
@@ -47,6 +48,8 @@ def test_job_of_reads_every_stage_and_both_scoring_layouts():
         "v2",
     )
     assert (per_fold["stage"], per_fold["subject"], per_fold["video"]) == ("scoring", "s16", "")
+    per_type = job("macro/score_folds.tsv")
+    assert (per_type["stage"], per_type["type"], per_type["subject"]) == ("scoring", "macro", "")
     assert job("applied/demo/micro/score_applied.tsv") is None
     assert job("flow/kx/s15/v1.tsv") is None
 
@@ -98,6 +101,13 @@ def test_stage_table_rates_per_frame_and_pair():
     assert scoring.loc["micro", "units"] == 15  # v1's ROI frames at micro k = 5
     assert scoring.loc["macro", "units"] == 5  # all of s2's ROI frames at macro k = 15
     assert scoring.loc["macro", "seconds_per_unit"] == pytest.approx(1.8)
+
+
+def test_a_types_scoring_job_scored_every_roi_file_at_its_k():
+    _, caches = jobs_and_caches()
+    job = pd.DataFrame({"subject": [""], "video": [""]})
+    assert scored_frames(job, caches, 5) == 22  # s1's v1 and v3 at k = 5
+    assert scored_frames(job, caches, 15) == 5
 
 
 def test_k_shared_by_both_types_names_both():

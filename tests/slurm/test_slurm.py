@@ -57,7 +57,7 @@ CLUSTER_RULE_LOGS = [
     "flow/k*/*/*.log",
     "roi/k*/*/*.log",
     "*/train_fold/*.log",
-    "*/scores/*.log",
+    "*/score_folds.log",
 ]
 
 

@@ -18,7 +18,7 @@ from softnet.model.network import (
     normalise,
     save_checkpoint,
 )
-from softnet.model.scoring import predict_scores, score_roi_files
+from softnet.model.scoring import predict_scores, score_roi_files, score_subjects
 
 FOLDS = ("s1", "s2", "s3")
 
@@ -165,6 +165,38 @@ def test_roi_files_are_scored_in_turn_with_their_names_and_k(model: keras.Model,
     assert [(s, v, k) for s, v, k, _ in scored] == [("s2", "a", 4), ("s2", "b", 5)]
     for (*_, scores), rois in zip(scored, stacks, strict=True):
         assert np.array_equal(scores, predict_scores(model, rois))
+
+
+def test_each_subject_is_scored_by_its_own_model_and_a_shared_model_loads_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models = {name: build_softnet(seed=seed) for name, seed in (("s1", 1), ("final", 2))}
+    for name, built in models.items():
+        save_checkpoint(built, tmp_path / f"{name}.keras")
+    rng = np.random.default_rng(7)
+    files, stacks = [], []
+    for subject, video in (("s1", "a"), ("s2", "a"), ("s3", "b")):
+        stacks.append(rng.uniform(-1, 1, size=(3, 42, 42, 3)).astype(np.float32))
+        files.append(tmp_path / f"{subject}_{video}.h5")
+        with h5py.File(files[-1], "w") as handle:
+            handle["roi"] = stacks[-1]
+            handle.attrs.update(subject=subject, video=video, k=4)
+    model_of = {"s1": tmp_path / "s1.keras", "s2": tmp_path / "final.keras"}
+    model_of["s3"] = tmp_path / "final.keras"
+    loads = []
+    monkeypatch.setattr(
+        "softnet.model.scoring.load_checkpoint",
+        lambda path: loads.append(Path(path).name) or load_checkpoint(path),
+    )
+    scored = list(score_subjects(model_of, files))
+    assert loads == ["s1.keras", "final.keras"]
+    assert [(s, v, m.stem) for s, v, _, m, _ in scored] == [
+        ("s1", "a", "s1"),
+        ("s2", "a", "final"),
+        ("s3", "b", "final"),
+    ]
+    for (*_, model_file, scores), rois in zip(scored, stacks, strict=True):
+        assert np.array_equal(scores, predict_scores(models[model_file.stem], rois))
 
 
 @pytest.mark.parametrize("fold", FOLDS)

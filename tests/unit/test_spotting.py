@@ -97,12 +97,12 @@ def test_peak_tables_of_several_videos_concatenate_with_stable_dtypes():
     assert both["start0"].dtype == np.int64 and both["dummy"].dtype == bool
 
 
-def test_score_files_keep_the_folders_order_and_each_folders_natural_order(tmp_path: Path):
+def test_score_files_come_subject_by_subject_in_natural_order(tmp_path: Path):
     for name in ("s10/v10.csv", "s10/v9.csv", "s9/v1.csv"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("feature_frame,frame,score\n")
     (tmp_path / "s10" / "notes.txt").write_text("not a curve")
-    found = score_files([tmp_path / "s9", str(tmp_path / "s10")])
+    found = score_files(str(tmp_path))
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
         "s9/v1.csv",
         "s10/v9.csv",

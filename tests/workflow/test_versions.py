@@ -54,7 +54,7 @@ def test_a_flow_version_bump_reruns_flow_and_what_follows_but_no_face(checkout, 
     versions.write_text(versions.read_text().replace('"flow": 1,', '"flow": 2,'))
     plan = dry_run(checkout, demo_run)
     assert plan["optical_flow"] == plan["roi_stacks"] == 4  # 2 videos x 2 k
-    assert {"train_fold", "score_fold", "spot_intervals", "evaluate", "paper_table"} <= set(plan)
+    assert {"train_fold", "score_folds", "spot_intervals", "evaluate", "paper_table"} <= set(plan)
     assert not {"make_demo", "index_dataset", "face_crops"} & set(plan)
 
 
@@ -63,4 +63,4 @@ def test_a_spotting_version_bump_reruns_spotting_onwards_only(checkout, demo_run
     versions.write_text(versions.read_text().replace('"spotting": 1,', '"spotting": 2,'))
     plan = dry_run(checkout, demo_run)
     assert plan["spot_intervals"] == 2
-    assert not {"optical_flow", "roi_stacks", "train_fold", "score_fold"} & set(plan)
+    assert not {"optical_flow", "roi_stacks", "train_fold", "score_folds"} & set(plan)

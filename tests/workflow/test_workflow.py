@@ -98,7 +98,7 @@ def test_a_complete_run_plans_nothing(repo, demo_run):
     assert planned_jobs(result) == {}
 
 
-DOWNSTREAM_OF_ROI = {"train_fold", "score_fold", "spot_intervals", "evaluate", "paper_table"}
+DOWNSTREAM_OF_ROI = {"train_fold", "score_folds", "spot_intervals", "evaluate", "paper_table"}
 REPORTS = {"plot_score_curves", "plot_p_sweep", "plot_training_loss", "plot_timelines", "all"}
 
 
@@ -189,10 +189,10 @@ def test_training_gpus_go_to_the_training_and_scoring_jobs_and_rerun_nothing(rep
     for gpus in (0, 1):
         changed = demo_run / "training_gpus.yaml"
         changed.write_text(yaml.safe_dump({**TINY, "training": {"gpus": gpus}}))
-        forced = ("--forcerun", "train_fold", "score_fold", "--configfile", str(changed))
+        forced = ("--forcerun", "train_fold", "score_folds", "--configfile", str(changed))
         result = snakemake(repo, demo_run, "-n", "all", *forced)
         assert result.returncode == 0, result.stderr[-2000:]
-        for rule in ("train_fold", "score_fold"):
+        for rule in ("train_fold", "score_folds"):
             resources = planned_resources(result, rule)
             assert resources and all(f"gpu={gpus}" in line for line in resources), resources
 
@@ -309,9 +309,10 @@ def planned_inputs(result, rule: str) -> dict[str, list[str]]:
     return jobs
 
 
-def test_scoring_plans_one_job_per_fold_and_type(repo, tmp_path):
-    """Two videos for each of p01 and p02, one for p03, which has no micro-expression: each
-    subject's videos of a type are scored by one job, p03's micro ones by the final model.
+def test_scoring_plans_one_job_per_type_with_each_subjects_model(repo, tmp_path):
+    """Two videos for each of p01 and p02, one for p03, which has no micro-expression: one job
+    scores a type's videos, each subject's with its fold's model, p03's micro one with the
+    final model.
     The frame folders' rate comes from the config (datasets[].fps), as the CSV has none."""
     events = ["subject,video,type,onset,apex,offset"]
     events += [f"{s},a,micro,2,4,6" for s in ("p01", "p02")]
@@ -338,18 +339,22 @@ def test_scoring_plans_one_job_per_fold_and_type(repo, tmp_path):
     result = snakemake(repo, tmp_path, "-n", "all")
     assert result.returncode == 0, result.stderr[-3000:]
     plan = planned_jobs(result)
-    assert plan["score_fold"] == 6 and plan["train_fold"] == 6  # 3 models of each type
+    assert plan["score_folds"] == 2 and plan["train_fold"] == 6  # 3 models of each type
     assert plan["roi_stacks"] == 10  # 5 videos x 2 k
     roi = "results/lab/roi/k{k}/{subject}/{video}.h5"
     expected = {}
     for t in ("micro", "macro"):
-        for subject, videos in [("p01", "ab"), ("p02", "ab"), ("p03", "a")]:
-            model = "final" if (t, subject) == ("micro", "p03") else subject
-            expected[f"results/lab/{t}/scores/{subject}"] = [
-                f"results/lab/{t}/models/{model}.keras",
-                *[roi.format(k=k[t], subject=subject, video=v) for v in videos],
-            ]
-    assert planned_inputs(result, "score_fold") == expected
+        # p03 has no micro-expression: its video is scored by the final model
+        models = ["p01", "p02", "final" if t == "micro" else "p03"]
+        expected[f"results/lab/{t}/scores"] = [
+            *[f"results/lab/{t}/models/{model}.keras" for model in models],
+            *[
+                roi.format(k=k[t], subject=subject, video=v)
+                for subject, videos in [("p01", "ab"), ("p02", "ab"), ("p03", "a")]
+                for v in videos
+            ],
+        ]
+    assert planned_inputs(result, "score_folds") == expected
 
 
 def test_an_unknown_config_key_is_an_error(repo, tmp_path):
