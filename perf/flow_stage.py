@@ -48,13 +48,18 @@ def tensorflow_rate(face_path: Path, k: int, params: TVL1Params, pairs: int) -> 
     ]
 
 
-def engines_used(paths: list[Path]) -> str:
-    """The engines the flow files record, e.g. "tensorflow" or "opencv and tensorflow"."""
-    engines = set()
+def recorded_engines(paths: list[Path]) -> list[str]:
+    """The engine each flow file records having run it."""
+    engines = []
     for path in paths:
         with h5py.File(path, "r") as handle:
-            engines.add(str(handle.attrs["engine"]))
-    return " and ".join(sorted(engines))
+            engines.append(str(handle.attrs["engine"]))
+    return engines
+
+
+def engines_used(paths: list[Path]) -> str:
+    """The engines the flow files record, e.g. "tensorflow" or "opencv and tensorflow"."""
+    return " and ".join(sorted(set(recorded_engines(paths))))
 
 
 def flow_measures(

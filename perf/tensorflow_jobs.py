@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from perf.flow_stage import recorded_engines
 from perf.measures import Measure
 from perf.runs import REPO, Run
 from perf.targets import (
@@ -95,6 +96,7 @@ def tensorflow_measures(
     print("timing TensorFlow's start-up", flush=True)
     startup = tensorflow_startup()
     measures = [
+        starts_measure(run, jobs),
         Measure(
             "tensorflow",
             "start-up per job (Python, imports, SOFTNet built, one prediction)",
@@ -122,6 +124,26 @@ def tensorflow_measures(
                 measures.append(Measure("tensorflow", item, row.job_seconds / row.jobs, "s", kind))
     training, scripts_s = training_measures(run, jobs, steps, startup.job, samples_per_s)
     return measures + training, scripts_s
+
+
+def starts_measure(run: Run, jobs: pd.DataFrame) -> Measure:
+    """How many of the run's jobs started TensorFlow: every training and scoring job, and the
+    flow jobs whose file records the TensorFlow engine."""
+    flows = jobs[jobs["stage"] == "flow"]
+    paths = [
+        run.results / "flow" / f"k{int(row.k)}" / row.subject / f"{row.video}.h5"
+        for row in flows.itertuples()
+    ]
+    flow = recorded_engines(paths).count("tensorflow")
+    training = int((jobs["stage"] == "training").sum())
+    scoring = int((jobs["stage"] == "scoring").sum())
+    return Measure(
+        "tensorflow",
+        "TensorFlow starts in the run",
+        training + scoring + flow,
+        "jobs",
+        detail=f"{training} training, {scoring} scoring, {flow} flow jobs",
+    )
 
 
 def training_measures(

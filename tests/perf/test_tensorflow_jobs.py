@@ -4,10 +4,13 @@ hand-made records."""
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
+
+import h5py
 
 from perf.loading import LoadingTiming
 from perf.scripts_timing import ScriptsFoldTiming
-from perf.tensorflow_jobs import fold_measures, loop_measures
+from perf.tensorflow_jobs import fold_measures, loop_measures, starts_measure
 from tests.perf.hand_made import jobs_and_caches
 
 
@@ -22,6 +25,17 @@ def test_fold_one_against_the_scripts_loop_on_the_same_samples():
     faster = ScriptsFoldTiming(samples=100, held_out_frames=30, fit_s=16.0, predict_s=2.0)
     assert fold_measures(jobs, "micro", ["s1", "s2"], faster, startup_s=8.0)[2].met is False
     assert fold_measures(jobs, "macro", ["s1", "s2"], scripts, startup_s=8.0) == []  # no job
+
+
+def test_starts_count_training_and_scoring_jobs_and_the_tensorflow_flow_jobs(tmp_path):
+    jobs, _ = jobs_and_caches()
+    for subject, video, engine in (("s1", "v1", "tensorflow"), ("s2", "v2", "opencv")):
+        path = tmp_path / "flow" / "k5" / subject / f"{video}.h5"
+        path.parent.mkdir(parents=True)
+        with h5py.File(path, "w") as handle:
+            handle.attrs["engine"] = engine
+    starts = starts_measure(SimpleNamespace(results=tmp_path), jobs)
+    assert (starts.value, starts.detail) == (5, "2 training, 2 scoring, 1 flow jobs")
 
 
 def test_the_training_loops_rows_compare_the_loops_and_the_logs():
