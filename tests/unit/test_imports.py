@@ -1,10 +1,13 @@
-"""The package's modules import each other without a cycle, and nothing the workflow runs imports
-the measurement folder perf/."""
+"""The package's modules import each other without a cycle, nothing the workflow runs imports
+the measurement folder perf/, and only the jobs that need TensorFlow import it."""
 
 from __future__ import annotations
 
 import ast
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 #: An import of perf in a Snakefile or rule file, whose Snakemake syntax ast cannot parse.
@@ -180,3 +183,44 @@ def test_nothing_in_the_package_or_the_workflow_imports_perf(repo):
     importers += [path for path in snakemake_files if PERF_IMPORT.search(path.read_text())]
     named = ", ".join(str(path.relative_to(repo)) for path in importers)
     assert importers == [], f"perf/ imported by {named}"
+
+
+#: The workflow scripts whose jobs start TensorFlow (the flow job only with its engine, later).
+TENSORFLOW_SCRIPTS = {"train_fold.py", "score_folds.py", "score_applied.py"}
+
+#: Imports each named script's modules in turn; prints the first after which TensorFlow is loaded.
+FIRST_TO_LOAD_TENSORFLOW = """\
+import importlib, json, sys
+for script, modules in json.loads(sys.argv[1]).items():
+    for module in modules:
+        importlib.import_module(module)
+    if "tensorflow" in sys.modules:
+        print(script)
+        break
+"""
+
+
+def test_only_the_training_and_scoring_jobs_import_tensorflow(repo):
+    """A job that imports TensorFlow pays seconds for it: the others must not."""
+    modules = {}
+    for path in sorted((repo / "workflow_scripts").glob("*.py")):
+        names = [n for n in imported_names(path, None) if n.startswith("softnet.")]
+        modules[path.name] = sorted({n.rpartition(".")[0] for n in names})
+    assert TENSORFLOW_SCRIPTS <= set(modules), "workflow scripts not found"
+    others = {name: found for name, found in modules.items() if name not in TENSORFLOW_SCRIPTS}
+    loading = subprocess.run(
+        [sys.executable, "-c", FIRST_TO_LOAD_TENSORFLOW, json.dumps(others)],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert loading == "", f"workflow_scripts/{loading} imports TensorFlow"
+    trained = subprocess.run(
+        [sys.executable, "-c", FIRST_TO_LOAD_TENSORFLOW, json.dumps(modules)],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert trained in TENSORFLOW_SCRIPTS  # the check sees TensorFlow where it is imported
