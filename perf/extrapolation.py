@@ -43,7 +43,7 @@ REAL_DATASETS = (
     ),
 )
 
-HOURS = ["faces_cpu_h", "flow_cpu_h", "roi_cpu_h", "training_cpu_h"]
+HOURS = ["faces_cpu_h", "flow_cpu_h", "roi_cpu_h", "training_cpu_h", "scoring_cpu_h"]
 
 
 def extrapolate(
@@ -59,11 +59,17 @@ def extrapolate(
     (approximate): a fold learns from about half the other folds' frames (the published
     downsampling keeps the few positives and as many negatives as half the majority), for
     `epochs` epochs, at the measured samples per second with `training_threads` threads.
+    Scoring: the labelled scope's feature frames (one per pair) at the type's measured CPU
+    seconds per frame, whose jobs' TensorFlow start makes it an upper bound (a release's job
+    scores far more frames per start).
     """
 
-    def rate(stage: str, column: str) -> float:
-        """Mean CPU seconds or bytes per frame or pair of a stage, over its jobs' units."""
+    def rate(stage: str, column: str, kind: str | None = None) -> float:
+        """Mean CPU seconds or bytes per frame or pair of a stage (of one type), over its jobs'
+        units."""
         chosen = stages[stages["stage"] == stage]
+        if kind is not None:
+            chosen = chosen[chosen["type"] == kind]
         if not chosen["units"].sum():
             return float("nan")
         return (chosen[column] * chosen["units"]).sum() / chosen["units"].sum()
@@ -94,6 +100,7 @@ def extrapolate(
                     "flow_cpu_h": pairs * rate("flow", "cpu_seconds_per_unit") / 3600,
                     "roi_cpu_h": pairs * rate("roi", "cpu_seconds_per_unit") / 3600,
                     "training_cpu_h": training,
+                    "scoring_cpu_h": pairs * rate("scoring", "cpu_seconds_per_unit", kind) / 3600,
                     "disk_gb": pairs * stored / 1e9,
                 }
             )

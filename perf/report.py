@@ -113,8 +113,8 @@ def markdown(title: str, stages: pd.DataFrame, measures: list[Measure], extra: p
     lines += [
         "",
         "| real dataset | part | frames or pairs | CPU-hours: faces | flow | ROI | training "
-        "(approx.) | disk (GB) |",
-        "|---|---|---|---|---|---|---|---|",
+        "(approx.) | scoring (at most) | disk (GB) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in extra.to_dict("records"):
         units = "" if pd.isna(row["units"]) else f"{int(row['units']):,}"
