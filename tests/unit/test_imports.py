@@ -200,6 +200,18 @@ for script, modules in json.loads(sys.argv[1]).items():
 """
 
 
+def first_to_load_tensorflow(repo: Path, modules: dict[str, list[str]]) -> str:
+    """The first script (in the given order) after whose modules TensorFlow is loaded; '' if
+    none, in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-c", FIRST_TO_LOAD_TENSORFLOW, json.dumps(modules)],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def test_only_the_training_and_scoring_jobs_import_tensorflow(repo):
     """A job that imports TensorFlow pays seconds for it: the others must not."""
     modules = {}
@@ -208,19 +220,7 @@ def test_only_the_training_and_scoring_jobs_import_tensorflow(repo):
         modules[path.name] = sorted({n.rpartition(".")[0] for n in names})
     assert TENSORFLOW_SCRIPTS <= set(modules), "workflow scripts not found"
     others = {name: found for name, found in modules.items() if name not in TENSORFLOW_SCRIPTS}
-    loading = subprocess.run(
-        [sys.executable, "-c", FIRST_TO_LOAD_TENSORFLOW, json.dumps(others)],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    loading = first_to_load_tensorflow(repo, others)
     assert loading == "", f"workflow_scripts/{loading} imports TensorFlow"
-    trained = subprocess.run(
-        [sys.executable, "-c", FIRST_TO_LOAD_TENSORFLOW, json.dumps(modules)],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    assert trained in TENSORFLOW_SCRIPTS  # the check sees TensorFlow where it is imported
+    # the check sees TensorFlow where it is imported
+    assert first_to_load_tensorflow(repo, modules) in TENSORFLOW_SCRIPTS
