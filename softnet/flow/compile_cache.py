@@ -8,7 +8,8 @@ features, GPU models, TensorFlow version): nodes of a mixed cluster never load e
 XLA writes an entry straight under its final name, so a job could read another's half-written
 file. Each job therefore works in a private folder holding copies of the complete entries and
 publishes the entries it compiled by renaming them into the shared folder, which is atomic on
-one file system: jobs may run at once.
+one file system: jobs may run at once. A private folder is named after its job's host and
+process, so that a later job on the same host removes the folder of a job that was killed.
 """
 
 from __future__ import annotations
@@ -46,13 +47,43 @@ def machine_kind() -> str:
     return f"{platform.machine()}-{digest}"
 
 
+def _private_prefix(pid: int) -> str:
+    """.job-<pid>@<host>@ ('@' is in no host name, so the parts read back unambiguously)."""
+    return f".job-{pid}@{platform.node()}@"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_abandoned(folder: Path) -> int:
+    """Remove the private folders of this host's jobs that are no longer running (killed before
+    they could clean up; a host's jobs see one process table); other hosts' folders are left
+    to their hosts. Returns how many."""
+    removed = 0
+    for private in folder.glob(".job-*@*@*"):
+        pid, host, _ = private.name.removeprefix(".job-").split("@", 2)
+        if host == platform.node() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(private, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 @contextmanager
 def compile_cache(shared: Path) -> Iterator[Path]:
     """Point XLA at a private copy of `shared`'s entries for this machine kind; on leaving,
     move the entries compiled meanwhile into `shared`. Enter before TensorFlow starts."""
     folder = shared / machine_kind()
     folder.mkdir(parents=True, exist_ok=True)
-    private = Path(tempfile.mkdtemp(prefix=".job-", dir=folder))
+    if abandoned := remove_abandoned(folder):
+        log.info("XLA compilation cache: removed %d folders of killed jobs", abandoned)
+    private = Path(tempfile.mkdtemp(prefix=_private_prefix(os.getpid()), dir=folder))
     known = {entry.name for entry in folder.glob("*.pb")}
     for name in known:
         shutil.copyfile(folder / name, private / name)

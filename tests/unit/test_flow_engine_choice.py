@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +71,20 @@ def test_a_job_sees_the_shared_entries_and_publishes_only_what_it_compiled(tmp_p
     assert os.environ["TF_XLA_FLAGS"] == "--tf_xla_auto_jit=0"
     assert sorted(p.name for p in folder.iterdir()) == ["new.pb", "old.pb"]
     assert (folder / "new.pb").read_bytes() == b"compiled by this job"
+
+
+def test_a_job_removes_the_folders_of_killed_jobs_on_its_host_only(tmp_path):
+    folder = tmp_path / "xla" / machine_kind()
+    killed = subprocess.Popen([sys.executable, "-c", "pass"])
+    killed.wait()  # its pid is free now (and not reused this soon)
+    host = platform.node()
+    kept = [f".job-{os.getpid()}@{host}@abc", f".job-{killed.pid}@{host}-2@abc", ".job-old"]
+    for name in [*kept, f".job-{killed.pid}@{host}@abc"]:
+        (folder / name).mkdir(parents=True)
+    with compile_cache(tmp_path / "xla"):
+        mine = private_folder().name
+    assert sorted(p.name for p in folder.iterdir()) == sorted(kept)
+    assert mine.startswith(f".job-{os.getpid()}@{host}@")
 
 
 def test_a_second_job_loads_what_the_first_compiled(tmp_path):
