@@ -48,6 +48,14 @@ def tensorflow_rate(face_path: Path, k: int, params: TVL1Params, pairs: int) -> 
     ]
 
 
+def flow_files(run: Run, rows: pd.DataFrame) -> list[Path]:
+    """The flow file of each row's k, subject and video in the run."""
+    return [
+        run.results / "flow" / f"k{int(row.k)}" / row.subject / f"{row.video}.h5"
+        for row in rows.itertuples()
+    ]
+
+
 def recorded_engines(paths: list[Path]) -> list[str]:
     """The engine each flow file records having run it."""
     engines = []
@@ -99,11 +107,8 @@ def flow_measures(
             ),
         ),
     ]
-    paths = [
-        run.results / "flow" / f"k{int(row.k)}" / row.subject / f"{row.video}.h5"
-        for row in flows.itertuples()
-    ]
-    measures[0].detail = f"the {engines_used(paths)} engine, jobs of {run.workers} thread(s)"
+    engines = engines_used(flow_files(run, flows))
+    measures[0].detail = f"the {engines} engine, jobs of {run.workers} thread(s)"
 
     first = next(flows.itertuples())
     count = min(int(first.frames), args.sample_pairs)

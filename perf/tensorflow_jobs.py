@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from perf.flow_stage import recorded_engines
+from perf.flow_stage import flow_files, recorded_engines
 from perf.measures import Measure
 from perf.runs import REPO, Run
 from perf.targets import (
@@ -129,12 +129,7 @@ def tensorflow_measures(
 def starts_measure(run: Run, jobs: pd.DataFrame) -> Measure:
     """How many of the run's jobs started TensorFlow: every training and scoring job, and the
     flow jobs whose file records the TensorFlow engine."""
-    flows = jobs[jobs["stage"] == "flow"]
-    paths = [
-        run.results / "flow" / f"k{int(row.k)}" / row.subject / f"{row.video}.h5"
-        for row in flows.itertuples()
-    ]
-    flow = recorded_engines(paths).count("tensorflow")
+    flow = recorded_engines(flow_files(run, jobs[jobs["stage"] == "flow"])).count("tensorflow")
     training = int((jobs["stage"] == "training").sum())
     scoring = int((jobs["stage"] == "scoring").sum())
     return Measure(
@@ -214,9 +209,9 @@ def fold_measures(
     scripts: ScriptsFoldTiming,
     startup_s: float,
 ) -> list[Measure]:
-    """Fold 1 in this run (its training job and its share of the type's scoring, a
-    TensorFlow start each) against the scripts' loop on the same samples and epochs plus
-    their one start shared by the folds."""
+    """Fold 1 in this run (its training job with its TensorFlow start, and its share of the
+    type's scoring job) against the scripts' loop on the same samples and epochs plus their
+    one start shared by the folds."""
     mine = jobs[jobs["type"] == expression_type]
     chosen = mine["stage"] == "training"
     training = float(mine.loc[chosen & (mine["subject"] == folds[0]), "seconds"].sum())

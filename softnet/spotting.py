@@ -114,8 +114,14 @@ def one_based(peaks: pd.DataFrame) -> pd.DataFrame:
     return peaks.assign(onset=peaks["start0"] + 1, offset=peaks["end0"] + 1)
 
 
+def score_file(folder: str | Path, subject: str, video: str) -> Path:
+    """Where a scores folder keeps a video's curve: <subject>/<video>.csv."""
+    return Path(folder) / subject / f"{video}.csv"
+
+
 def write_scores(path: Path, scores: np.ndarray) -> None:
     """A score-curve file: feature_frame (0-based), frame (1-based first frame of its window)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     frames = range(len(scores))
     pd.DataFrame(
         {"feature_frame": frames, "frame": [f + 1 for f in frames], "score": scores}

@@ -9,7 +9,7 @@ from softnet.applied.models import scaled_k
 from softnet.datasets.index import load_videos
 from softnet.model.scoring import load_models, score_roi_files
 from softnet.runlog import log_to
-from softnet.spotting import write_scores
+from softnet.spotting import score_file, write_scores
 from softnet.tensorflow_setup import configure_tensorflow, tensorflow_device
 
 log_to(snakemake.log[0])
@@ -21,12 +21,9 @@ models = load_models([Path(p) for p in weights])
 log.info("%s: %d model(s) from %s", snakemake.wildcards.model, len(models), Path(weights[0]).parent)
 timing = snakemake.params.timing
 fps = load_videos(snakemake.input.videos).set_index(["subject", "video"])["fps"]
-out = Path(snakemake.output.scores)
 rows = []
 for subject, video, k, scores in score_roi_files(models, snakemake.input.rois):
-    target = out / subject / f"{video}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_scores(target, scores)
+    write_scores(score_file(snakemake.output.scores, subject, video), scores)
     rate = float(fps[(subject, video)])
     rows.append(
         {

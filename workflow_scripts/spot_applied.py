@@ -1,12 +1,11 @@
 """Spot intervals on the score curves of an applied model, each video with its own k."""
 
 import json
-from pathlib import Path
 
 import pandas as pd
 
 from softnet.runlog import log_to
-from softnet.spotting import read_scores, spot_videos
+from softnet.spotting import read_scores, score_file, spot_videos
 
 log_to(snakemake.log[0])
 settings = snakemake.params.spotting
@@ -14,7 +13,7 @@ ks = pd.read_csv(snakemake.input.k, dtype={"subject": str, "video": str})
 curves = {}
 for row in ks.itertuples():
     _, _, curves[(row.subject, row.video)] = read_scores(
-        Path(snakemake.input.scores) / row.subject / f"{row.video}.csv"
+        score_file(snakemake.input.scores, row.subject, row.video)
     )
 intervals, thresholds = spot_videos(
     curves,

@@ -9,7 +9,7 @@ import pandas as pd
 from softnet.datasets.kinds import EXPRESSION_TYPES, natural_key
 from softnet.reports.figures import plot_score_curve, plot_timeline
 from softnet.runlog import log_to
-from softnet.spotting import in_seconds, read_scores
+from softnet.spotting import in_seconds, read_scores, score_file
 
 log_to(snakemake.log[0])
 names = {"subject": str, "video": str}
@@ -28,7 +28,7 @@ for expression_type, intervals_csv, thresholds_csv, scores_dir, k_csv in zip(
     thresholds = pd.read_csv(thresholds_csv, dtype=names).set_index(["subject", "video"])
     for row in pd.read_csv(k_csv, dtype=names).itertuples():
         key, stem = (row.subject, row.video), f"{row.subject}__{row.video}.{expression_type}"
-        _, _, scores = read_scores(Path(scores_dir) / row.subject / f"{row.video}.csv")
+        _, _, scores = read_scores(score_file(scores_dir, row.subject, row.video))
         mine = intervals[(intervals["subject"] == row.subject) & (intervals["video"] == row.video)]
         spotted = in_seconds(mine, row.k, row.fps)
         spotted.to_csv(out / f"{stem}.intervals.csv", index=False)

@@ -91,7 +91,7 @@ def score_subjects(
     for path in roi_files:
         with h5py.File(path, "r") as handle:
             subject, video, k = _identity(handle)
-            model_file = Path(model_of[subject])
+            model_file = model_of[subject]
             if model_file not in loaded:
                 loaded[model_file] = load_models([model_file])[0]
             scores = predict_scores(loaded[model_file], handle["roi"])
