@@ -1,8 +1,9 @@
 """How fast a fold trains, and whether streaming the ROI files slows it.
 
 A fold's SGD steps in the compiled loop fed by the loader, against the same loop on batches
-held in memory, and against Keras' `train_on_batch` dispatch on those batches; and the same
-two loops with XLA-compiled steps (`training.xla`) on a model with the same initial weights.
+held in memory, and against Keras' `train_on_batch` dispatch on those batches; and, for
+comparison only (the workflow has no such setting), XLA-compiled steps on a model with the same
+initial weights.
 """
 
 from __future__ import annotations
@@ -27,14 +28,13 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class LoadingTiming:
     """Mean seconds of a fold's SGD step: compiled, fed by the loader and from memory, and
-    Keras' `train_on_batch` from memory; XLA-compiled, fed by the loader and from memory."""
+    Keras' `train_on_batch` from memory; XLA-compiled steps from memory."""
 
     steps: int
     batch_size: int
     step_s_loading: float
     step_s_in_memory: float
     step_s_train_on_batch: float
-    step_s_xla_loading: float
     step_s_xla_in_memory: float
     #: Reading one batch alone, without training: what the loader's thread hides.
     load_s: float
@@ -51,8 +51,8 @@ class LoadingTiming:
 
     @property
     def xla_speedup(self) -> float:
-        """`train_on_batch`'s step time over the XLA loop's, both from memory."""
-        return self.step_s_train_on_batch / self.step_s_xla_in_memory
+        """The compiled loop's step time over the XLA-compiled one's, both from memory."""
+        return self.step_s_in_memory / self.step_s_xla_in_memory
 
     def samples_per_s(self, step_s: float) -> float:
         """Training samples per second at a step time (full batches)."""
@@ -74,8 +74,8 @@ def train_on_batches(
 
 @contextmanager
 def without_op_determinism() -> Iterator[None]:
-    """TensorFlow's op determinism off for a while, as a `training.xla` job runs without it
-    (XLA refuses MaxPool's gradient under it); on again after, for the faithful loops."""
+    """TensorFlow's op determinism off for a while: XLA refuses MaxPool's gradient under it;
+    on again after, for the faithful loops."""
     from tensorflow.python.framework import config  # the switch has no public "off"
 
     was_on = config.is_op_determinism_enabled()
@@ -99,14 +99,15 @@ def measure_loading(
     """`steps` SGD steps of the fold's model in the compiled loop fed by the prefetching
     loader (epoch after epoch), against the same steps on batches read into memory beforehand
     (at most `steps` of them, not the whole fold), in the compiled loop and through
-    `train_on_batch`; and both compiled loops with XLA steps. All are traced before the clocks
+    `train_on_batch`; and XLA-compiled steps from memory. All are traced before the clocks
     start; they take turns for `rounds` rounds and each keeps its fastest, as other work on the
     machine only slows them.
     """
     model, batches = start_fold(files, labels, expression_type, params, fold_seed)
     xla_model = training.build_softnet(seed=params.seed, learning_rate=params.learning_rate)
+    xla_model.jit_compile = True  # CompiledSteps then compiles each step with XLA
     compiled = training.CompiledSteps(model)
-    xla = training.CompiledSteps(xla_model, xla=True)
+    xla = training.CompiledSteps(xla_model)
     try:
         started = time.perf_counter()
         held = [batches.batch(i) for i in range(min(steps, len(batches)))]
@@ -115,7 +116,7 @@ def measure_loading(
         train_on_batches(model, held[:1])
         with without_op_determinism():
             xla.run(held[:1])
-        fastest = [float("inf")] * 5
+        fastest = [float("inf")] * 4
         for _ in range(rounds):
             started = time.perf_counter()
             train_on_batches(model, islice(cycle(held), steps))
@@ -128,14 +129,13 @@ def measure_loading(
                 started = time.perf_counter()
                 xla.run(islice(cycle(held), steps))
                 xla_in_memory = time.perf_counter() - started
-                xla_loading = loaded_steps(xla, batches, steps)
-            times = (keras_s, in_memory, loading, xla_in_memory, xla_loading)
+            times = (keras_s, in_memory, loading, xla_in_memory)
             fastest = [min(a, b) for a, b in zip(fastest, times)]
     finally:
         batches.close()
-    keras_s, in_memory, loading, xla_in_memory, xla_loading = (t / steps for t in fastest)
+    keras_s, in_memory, loading, xla_in_memory = (t / steps for t in fastest)
     return LoadingTiming(
-        steps, params.batch_size, loading, in_memory, keras_s, xla_loading, xla_in_memory, load_s
+        steps, params.batch_size, loading, in_memory, keras_s, xla_in_memory, load_s
     )
 
 

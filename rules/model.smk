@@ -1,13 +1,8 @@
 include: "inputs/model.smk"
 
 
-#: The training settings a model depends on; threads and GPUs only place the job. `xla` joins
-#: only when on, so that models trained before it existed keep their params (no retraining).
-TRAINING = {
-    k: v
-    for k, v in config["training"].items()
-    if k not in ("threads", "gpus") and (k != "xla" or v)
-}
+#: The training settings a model depends on; threads and GPUs only place the job.
+TRAINING = {k: v for k, v in config["training"].items() if k not in ("threads", "gpus")}
 
 
 localrules:

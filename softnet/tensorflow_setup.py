@@ -14,22 +14,16 @@ import tensorflow as tf
 log = logging.getLogger(__name__)
 
 
-def configure_tensorflow(
-    threads: int, seed: int | None = None, op_determinism: bool = True
-) -> None:
+def configure_tensorflow(threads: int, seed: int | None = None) -> None:
     """TensorFlow on `threads` CPU threads; with a seed also deterministic, so that the same
-    inputs give the same model. Thread counts can only be set before TensorFlow runs.
-
-    XLA-compiled training needs `op_determinism` off (TensorFlow refuses MaxPool's gradient
-    under it); its XLA programs are deterministic of themselves, and the seed still holds."""
+    inputs give the same model. Thread counts can only be set before TensorFlow runs."""
     try:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(1)
     except RuntimeError:  # TensorFlow already running in this process: keep its pools
         log.warning("TensorFlow already running: thread counts left as they are")
     if seed is not None:
-        if op_determinism:
-            tf.config.experimental.enable_op_determinism()
+        tf.config.experimental.enable_op_determinism()
         keras.utils.set_random_seed(seed)
 
 

@@ -12,7 +12,7 @@ log_to(snakemake.log[0])
 settings = dict(snakemake.params.training)
 pretrained = settings.pop("pretrained")
 params = TrainingParams(**settings)
-configure_tensorflow(snakemake.threads, params.seed, op_determinism=not params.xla)
+configure_tensorflow(snakemake.threads, params.seed)
 model, history = fit_subject(
     [Path(p) for p in snakemake.input.rois],
     load_videos(snakemake.input.videos),

@@ -3,8 +3,7 @@
 The training frames are streamed from the ROI files batch by batch, a thread reading ahead of
 the SGD steps: a fold only keeps the list of (file, frame, label, augmentation) it draws and
 a few batches, never a copy of the dataset. The SGD steps run many batches per call of one
-traced TensorFlow function (`CompiledSteps`), with the numbers of Keras' `train_on_batch`;
-`training.xla` compiles each step with XLA instead: faster, close to those numbers but not them.
+traced TensorFlow function (`CompiledSteps`), with the numbers of Keras' `train_on_batch`.
 """
 
 from __future__ import annotations
@@ -75,9 +74,6 @@ class TrainingParams:
     augment_micro: bool = True
     #: The published training shuffles once: Keras ignores `shuffle` for their generator.
     shuffle_each_epoch: bool = False
-    #: Each SGD step compiled by XLA: about twice the samples per second on a CPU, but XLA fuses
-    #: products into sums, so the weights drift from the published loop's by float32 ulps.
-    xla: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,14 +191,11 @@ class CompiledSteps:
     and every batch's loss and mae are bit for bit those of a `train_on_batch` loop over the
     same batches; what goes is Keras' Python dispatch around each batch. Batches of a new
     size (an epoch's last one) start a new call; one trace serves every size.
-
-    With `xla` each step is one XLA program instead (TensorFlow's op determinism must be off:
-    it refuses MaxPool's gradient in XLA; XLA's programs give the same numbers run after run).
     """
 
-    def __init__(self, model: keras.Model, steps_per_call: int = STEPS_PER_CALL, xla: bool = False):
+    def __init__(self, model: keras.Model, steps_per_call: int = STEPS_PER_CALL):
         self.model, self.steps_per_call = model, steps_per_call
-        self._step = tf.function(self._one_step, jit_compile=xla or bool(model.jit_compile))
+        self._step = tf.function(self._one_step, jit_compile=bool(model.jit_compile))
         image = tf.TensorSpec([None, None, *ROI_SHAPE], tf.float32)
         streams = tuple(image for _ in STREAMS)
         self._steps = tf.function(
@@ -282,9 +275,9 @@ def train_fold(
     values; samples; the device that trained it).
     """
     model, batches = start_fold(files, labels, expression_type, params, fold_seed)
-    steps = CompiledSteps(model, xla=params.xla)
+    steps = CompiledSteps(model)
     device = tensorflow_device()
-    log.info("training on %s, %s", device, "XLA-compiled steps" if params.xla else "faithful steps")
+    log.info("training on %s", device)
     history = []
     try:
         for epoch in range(1, params.epochs + 1):

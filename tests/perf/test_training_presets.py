@@ -4,50 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import zipfile
 
-import h5py
-import numpy as np
 import pandas as pd
 import pytest
 
-from perf.training_presets import (
-    Variant,
-    model_weights,
-    parse_variant,
-    summary,
-    trained,
-    weight_drift,
-)
+from perf.training_presets import parse_variant, summary, trained
 
 
-def test_a_variant_is_a_name_a_batch_a_learning_rate_and_xla_or_not():
-    assert parse_variant("b96=96:0.004") == Variant("b96", 96, 0.004, xla=False)
-    assert parse_variant("x=12:0.0005:xla") == Variant("x", 12, 0.0005, xla=True)
-    for wrong in ("b96=0.004", "x=12:0.0005:fast"):
-        with pytest.raises(argparse.ArgumentTypeError, match="NAME=BATCH:LEARNING_RATE"):
-            parse_variant(wrong)
-
-
-def write_model(path, kernel):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    weights = path.with_suffix(".h5")
-    with h5py.File(weights, "w") as handle:
-        handle["layers/dense/vars/0"] = kernel
-        handle["layers/dense/vars/1"] = np.zeros(2, np.float32)
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.write(weights, "model.weights.h5")
-
-
-def test_weight_drift_is_the_largest_difference_between_the_same_models(tmp_path):
-    for run, shift in (("a", 0.0), ("b", 0.25)):
-        for kind in ("micro", "macro"):
-            kernel = np.arange(4, dtype=np.float32).reshape(2, 2)
-            kernel[1, 1] += shift if kind == "macro" else shift / 5
-            write_model(tmp_path / run / kind / "models" / "final.keras", kernel)
-    ours, theirs = model_weights(tmp_path / "b"), model_weights(tmp_path / "a")
-    assert sorted(ours) == ["macro/final", "micro/final"] and len(ours["micro/final"]) == 2
-    assert weight_drift(ours, theirs) == 0.25
+def test_a_variant_is_a_name_a_batch_and_a_learning_rate():
+    assert parse_variant("b96=96:0.004") == ("b96", 96, 0.004)
+    with pytest.raises(argparse.ArgumentTypeError, match="NAME=BATCH:LEARNING_RATE"):
+        parse_variant("b96=0.004")
 
 
 def test_each_type_and_both_pooled_give_counts_f1_and_the_logs_rate(tmp_path):
@@ -81,9 +48,7 @@ def test_the_summary_spans_the_seeds_of_each_variant_and_type():
             "variant": ["a", "a", "b"],
             "batch": [12, 12, 96],
             "learning_rate": [5e-4, 5e-4, 4e-3],
-            "xla": [False, False, True],
             "seed": [1, 2, 1],
-            "max_weight_drift": [np.nan, np.nan, 0.01],
             "type": ["micro"] * 3,
             "F1": [0.2, 0.4, 0.3],
             "samples": [100, 300, 800],
@@ -95,4 +60,3 @@ def test_the_summary_spans_the_seeds_of_each_variant_and_type():
         [2, 0.3, 0.2, 0.4]
     )
     assert rows.loc["a", "samples_per_s"] == 200 and rows.loc["b", "samples_per_s"] == 800
-    assert np.isnan(rows.loc["a", "max_weight_drift"]) and rows.loc["b", "max_weight_drift"] == 0.01

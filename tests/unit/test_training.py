@@ -2,8 +2,6 @@
 the published scripts' loop re-enacted for timing."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import h5py
@@ -98,7 +96,7 @@ def epoch_orders(folder: Path, monkeypatch, params: TrainingParams) -> list[list
     files, labels = roi_files(folder)
     model = RecordingModel()
     monkeypatch.setattr(training, "build_softnet", lambda **_: model)
-    monkeypatch.setattr(training, "CompiledSteps", lambda model, xla: model)
+    monkeypatch.setattr(training, "CompiledSteps", lambda model: model)
     train_fold(files, labels, "micro", params, fold_seed=1001)
     size = len(model.samples) // params.epochs
     return [model.samples[e * size : (e + 1) * size] for e in range(params.epochs)]
@@ -183,41 +181,6 @@ def test_the_compiled_loop_trains_as_train_on_batch_bit_for_bit(tmp_path):
     assert history["mae"].tolist() == [float(np.mean(errors)) for _, errors in epochs]
     for ours, theirs, start in zip(model.get_weights(), reference.get_weights(), initial):
         assert ours.tobytes() == theirs.tobytes() and not np.array_equal(ours, start)
-
-
-#: A training.xla job in its own process, as a job runs it: TensorFlow's op determinism off
-#: (it is process-wide, and XLA refuses MaxPool's gradient under it).
-XLA_TRAINING = """
-import sys
-from pathlib import Path
-import numpy as np
-from softnet.model.training import TrainingParams, train_fold
-from softnet.tensorflow_setup import configure_tensorflow
-from tests.helpers.arrays import roi_files
-configure_tensorflow(threads=1, seed=1, op_determinism=False)
-files, labels = roi_files(Path(sys.argv[1]), frames=60)
-xla = TrainingParams(epochs=3, learning_rate=0.01, xla=True)
-first, history = train_fold(files, labels, "macro", xla, fold_seed=1001)
-second, _ = train_fold(files, labels, "macro", xla, fold_seed=1001)
-faithful, _ = train_fold(files, labels, "macro", TrainingParams(epochs=3, learning_rate=0.01), 1001)
-same = all(np.array_equal(a, b) for a, b in zip(first.get_weights(), second.get_weights()))
-drift = max(float(np.abs(a - b).max()) for a, b in zip(first.get_weights(), faithful.get_weights()))
-print(same, drift, history["loss"].iloc[0], history["loss"].iloc[-1])
-"""
-
-
-def test_xla_training_repeats_itself_and_stays_within_rounding_of_the_faithful_loop(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-c", XLA_TRAINING, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parents[2],
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    same, drift, first_loss, last_loss = result.stdout.split()
-    assert same == "True"  # one XLA program: the same weights run after run
-    assert 0 < float(drift) < 1e-4  # not bit for bit the faithful loop, but close to it
-    assert float(last_loss) < float(first_loss)
 
 
 def test_the_compiled_steps_trace_once_for_every_batch_size(tmp_path):

@@ -1,7 +1,6 @@
 """The workflow end to end on a tiny demo dataset, its rerun plans and its bad-input errors."""
 
 import json
-import subprocess
 from pathlib import Path
 
 import cv2
@@ -196,29 +195,6 @@ def test_training_gpus_go_to_the_training_and_scoring_jobs_and_rerun_nothing(rep
         for rule in ("train_fold", "score_folds"):
             resources = planned_resources(result, rule)
             assert resources and all(f"gpu={gpus}" in line for line in resources), resources
-
-
-def test_training_xla_retrains_the_models_and_its_default_reruns_nothing(repo, demo_run):
-    assert plan_after(repo, demo_run, {"training": {"xla": False}}) == {}
-    plan = plan_after(repo, demo_run, {"training": {"xla": True}})
-    assert set(plan) == DOWNSTREAM_OF_ROI | REPORTS
-    assert plan["train_fold"] == 2 * 2  # each type's two folds
-
-
-def test_training_xla_trains_a_model_close_to_the_faithful_one(repo, demo_run, tmp_path):
-    import keras
-
-    subprocess.run(["cp", "-al", str(demo_run / "results"), str(tmp_path / "results")], check=True)
-    write_config(tmp_path, {**TINY, "training": {"xla": True}})
-    model = "results/demo/macro/models/s16.keras"
-    result = snakemake(repo, tmp_path, model, "--forcerun", "train_fold")
-    assert result.returncode == 0, result.stderr[-3000:]
-    log = (tmp_path / "logs/demo/macro/train_fold/s16.log").read_text()
-    assert "XLA-compiled steps" in log
-    ours = keras.models.load_model(tmp_path / model).get_weights()
-    faithful = keras.models.load_model(demo_run / model).get_weights()
-    drift = max(float(np.abs(a - b).max()) for a, b in zip(ours, faithful, strict=True))
-    assert 0 < drift < 1e-3, drift
 
 
 def test_keep_flow_false_drops_each_flow_file_once_its_roi_stacks_exist(repo, tmp_path):
