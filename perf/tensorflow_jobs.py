@@ -116,7 +116,8 @@ def tensorflow_measures(
     ]
     for kind in EXPRESSION_TYPES:
         if kind in samples_per_s:
-            item = f"training samples per second, the logs' epochs ({run.training_threads} threads)"
+            threads = f"{run.training_threads} thread" + "s" * (run.training_threads > 1)
+            item = f"training samples per second, the logs' epochs ({threads} a job)"
             measures.append(Measure("tensorflow", item, samples_per_s[kind], "samples/s", kind))
         for stage, item in (("training", "time per fold"), ("scoring", "scoring time per job")):
             chosen = stages[(stages["stage"] == stage) & (stages["type"] == kind)]

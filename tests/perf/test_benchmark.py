@@ -32,7 +32,7 @@ def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
     rows = table.set_index(["item", "type"])["value"]
     for kind in ("micro", "macro"):
         for item in (
-            "training samples per second, the logs' epochs (2 threads)",
+            "training samples per second, the logs' epochs (1 thread a job)",
             "training samples per second: train_on_batch, in memory",
             "training samples per second: compiled loop, in memory",
             "training samples per second: compiled loop fed by the loader",

@@ -38,7 +38,6 @@ CI_OVERRIDES = [
     "train_fold:slurm_partition=ci",
     "--set-threads",
     "optical_flow=2",
-    "train_fold=2",
     "--slurm-status-command",
     "squeue",
     "--slurm-init-seconds-before-status-checks",
