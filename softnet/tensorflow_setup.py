@@ -35,4 +35,6 @@ def tensorflow_device() -> str:
         name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", gpus[0].name)
         return f"GPU ({name})"
     threads = tf.config.threading.get_intra_op_parallelism_threads()
-    return f"CPU ({threads} threads)" if threads else "CPU (all cores)"
+    if not threads:
+        return "CPU (all cores)"
+    return f"CPU ({threads} thread{'s' * (threads > 1)})"
