@@ -11,11 +11,12 @@ import keras
 import numpy as np
 
 from softnet.model.network import (
-    as_streams,
     build_softnet,
+    channel_planes,
     load_checkpoint,
     load_published_weights,
-    normalise,
+    normalise_planes,
+    planes_as_streams,
 )
 
 
@@ -47,7 +48,9 @@ def ensemble_scores(
     """
     scores = np.empty(len(rois), dtype=np.float32)
     for start in range(0, len(rois), batch_size):
-        streams = as_streams(normalise(rois[start : start + batch_size]))
+        streams = planes_as_streams(
+            normalise_planes(channel_planes(rois[start : start + batch_size]))
+        )
         # A direct call, not predict(): no per-model tf.function tracing, no progress bar.
         total = sum(
             keras.ops.convert_to_numpy(model(streams, training=False))

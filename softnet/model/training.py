@@ -34,10 +34,11 @@ from softnet.model.folds import fold_number, fold_subjects
 from softnet.model.network import (
     ROI_SHAPE,
     STREAMS,
-    as_streams,
     build_softnet,
+    channel_planes,
     load_published_weights,
-    normalise,
+    normalise_planes,
+    planes_as_streams,
 )
 from softnet.tensorflow_setup import tensorflow_device
 
@@ -140,7 +141,7 @@ class ROIBatches:
     def batch(self, index: int) -> Batch:
         chosen = self.order[index * self.batch_size : (index + 1) * self.batch_size]
         labels = np.array([self.samples[i].label for i in chosen], dtype=np.float32)
-        return as_streams(self._frames(chosen)), labels
+        return planes_as_streams(self._frames(chosen)), labels
 
     def prefetched(self, depth: int = PREFETCH_BATCHES) -> Iterator[Batch]:
         """Every batch in order, while a background thread reads the next `depth` ones.
@@ -158,17 +159,22 @@ class ROIBatches:
                 yield current.result()
 
     def _frames(self, chosen: np.ndarray) -> np.ndarray:
-        """The samples as the network sees them: normalised, augmented, normalised again.
+        """The samples' (N, 3, 42, 42) channel planes as the network sees them: normalised,
+        augmented, normalised again.
 
         The batch is normalised at once: per sample and channel, so the same numbers as one
         sample at a time. Frames are read one by one: h5py reads a list of frames ~10x slower.
+        The augmentations see a sample as stored, (42, 42, 3).
         """
         samples = [self.samples[i] for i in chosen]
-        frames = normalise(np.stack([self._rois(s.video)[s.frame] for s in samples]))
+        stacked = np.stack([self._rois(s.video)[s.frame] for s in samples])
+        planes = normalise_planes(channel_planes(stacked))
         for position, (index, sample) in enumerate(zip(chosen, samples)):
             if sample.augmentation:
-                frames[position] = augment(frames[position], sample.augmentation, noise_seed=index)
-        return normalise(frames)
+                frame = np.ascontiguousarray(np.moveaxis(planes[position], 0, -1))
+                altered = augment(frame, sample.augmentation, noise_seed=index)
+                planes[position] = np.moveaxis(altered, -1, 0)
+        return normalise_planes(planes)
 
     def _rois(self, video: int) -> h5py.Dataset:
         if video not in self.rois:

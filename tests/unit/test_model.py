@@ -13,9 +13,12 @@ from softnet.model.network import (
     WeightFileError,
     as_streams,
     build_softnet,
+    channel_planes,
     load_checkpoint,
     load_published_weights,
     normalise,
+    normalise_planes,
+    planes_as_streams,
     save_checkpoint,
 )
 from softnet.model.scoring import predict_scores, score_roi_files, score_subjects
@@ -138,6 +141,19 @@ def test_as_streams_splits_channels_in_order() -> None:
         np.testing.assert_array_equal(stream[..., 0], rois[..., c])
     with pytest.raises(ValueError, match="42, 42, 3"):
         as_streams(rois[..., :2])
+
+
+def test_channel_planes_give_the_same_streams_and_normalisation() -> None:
+    rois = np.random.default_rng(3).normal(size=(2, 42, 42, 3)).astype(np.float32)
+    planes = channel_planes(rois)
+    assert planes.shape == (2, 3, 42, 42) and planes.flags.c_contiguous
+    for stream, expected in zip(planes_as_streams(planes), as_streams(rois)):
+        np.testing.assert_array_equal(stream, expected)
+    normalised = normalise_planes(planes)
+    assert normalised is planes  # in place
+    assert np.moveaxis(planes, 1, -1).tobytes() == normalise(rois).tobytes()
+    with pytest.raises(ValueError, match="3, 42, 42"):
+        planes_as_streams(rois)
 
 
 def test_predict_scores_normalises_and_batches(model: keras.Model) -> None:
