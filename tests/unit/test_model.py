@@ -154,6 +154,10 @@ def test_channel_planes_give_the_same_streams_and_normalisation() -> None:
     assert np.moveaxis(planes, 1, -1).tobytes() == normalise(rois).tobytes()
     with pytest.raises(ValueError, match="3, 42, 42"):
         planes_as_streams(rois)
+    single = np.ascontiguousarray(rois[..., :1])  # its planes could share its memory
+    before = single.copy()
+    normalise(single)
+    np.testing.assert_array_equal(single, before)
 
 
 def test_predict_scores_normalises_and_batches(model: keras.Model) -> None:
