@@ -36,7 +36,8 @@ class LoadingTiming:
     step_s_in_memory: float
     step_s_train_on_batch: float
     step_s_xla_in_memory: float
-    #: Reading one batch alone, without training: what the loader's thread hides.
+    #: Reading one batch alone, without training (files open, the fastest round): what the
+    #: loader's thread hides.
     load_s: float
 
     @property
@@ -99,9 +100,9 @@ def measure_loading(
     """`steps` SGD steps of the fold's model in the compiled loop fed by the prefetching
     loader (epoch after epoch), against the same steps on batches read into memory beforehand
     (at most `steps` of them, not the whole fold), in the compiled loop and through
-    `train_on_batch`; and XLA-compiled steps from memory. All are traced before the clocks
-    start; they take turns for `rounds` rounds and each keeps its fastest, as other work on the
-    machine only slows them.
+    `train_on_batch`; XLA-compiled steps from memory; and reading the held batches again
+    alone. All are traced before the clocks start; they take turns for `rounds` rounds and
+    each keeps its fastest, as other work on the machine only slows them.
     """
     model, batches = start_fold(files, labels, expression_type, params, fold_seed)
     xla_model = training.build_softnet(seed=params.seed, learning_rate=params.learning_rate)
@@ -109,15 +110,18 @@ def measure_loading(
     compiled = training.CompiledSteps(model)
     xla = training.CompiledSteps(xla_model)
     try:
-        started = time.perf_counter()
         held = [batches.batch(i) for i in range(min(steps, len(batches)))]
-        load_s = (time.perf_counter() - started) / len(held)
         compiled.run(held[:1])
         train_on_batches(model, held[:1])
         with without_op_determinism():
             xla.run(held[:1])
         fastest = [float("inf")] * 4
+        load_s = float("inf")
         for _ in range(rounds):
+            started = time.perf_counter()
+            for index in range(len(held)):
+                batches.batch(index)
+            load_s = min(load_s, (time.perf_counter() - started) / len(held))
             started = time.perf_counter()
             train_on_batches(model, islice(cycle(held), steps))
             keras_s = time.perf_counter() - started

@@ -23,6 +23,7 @@ def test_the_loading_measurement_times_the_same_batches_from_memory_and_the_load
     assert timing.steps == 8 and timing.batch_size == params.batch_size
     assert min(timing.step_s_loading, timing.step_s_in_memory, timing.step_s_train_on_batch) > 0
     assert timing.step_s_xla_in_memory > 0
+    assert 0 < timing.load_s < float("inf")  # the held batches read again, each round
     assert timing.ratio == timing.step_s_loading / timing.step_s_in_memory
     assert timing.speedup == timing.step_s_train_on_batch / timing.step_s_in_memory
     assert timing.xla_speedup == timing.step_s_in_memory / timing.step_s_xla_in_memory
