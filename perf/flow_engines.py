@@ -1,10 +1,11 @@
 """Speed and accuracy of the two TV-L1 engines, measured on the machine at hand.
 
-    python -m perf.flow_engines speed [--faces FILE.h5] [--pairs 128] [--batch-sizes 16 64]
+    python -m perf.flow_engines speed [--faces FILE.h5] [--pairs 128] [--batch-sizes 1 8]
     python -m perf.flow_engines accuracy --faces A.h5 B.h5 --k 5 15
 
 `speed` times OpenCV on all cores (single-thread worker processes, as flow jobs run it) and
-the TensorFlow engine on the CPU and, when TensorFlow sees one, on the GPU, on the same pairs
+the TensorFlow engine on the CPU (a batch per thread at once) and, when TensorFlow sees one, on
+the GPU, on the same pairs
 of one video's crops (a synthetic demo video unless --faces is given). `accuracy` computes
 every pair of the given face files with both engines and compares their u, v, strain. Both
 print a Markdown table and write a CSV.
@@ -55,11 +56,11 @@ def first_frames(face_path: Path, frames: int, folder: Path) -> Path:
 
 
 def tensorflow_features(
-    face_path: Path, k: int, params: TVL1Params, batch_size: int, device: str
+    face_path: Path, k: int, params: TVL1Params, batch_size: int, device: str, threads: int
 ) -> Iterator[np.ndarray]:
     from softnet.flow import tensorflow as engine
 
-    flows = engine.iter_flow(face_path, k, params, os.cpu_count(), batch_size, device)
+    flows = engine.iter_flow(face_path, k, params, threads, batch_size, device)
     return map(features_of_flow, flows)
 
 
@@ -133,6 +134,7 @@ def speed(args: argparse.Namespace) -> pd.DataFrame:
                 "engine": "opencv",
                 "device": f"CPU, {workers} worker processes",
                 "batch_size": None,
+                "at_once": workers,
                 "pairs": pairs,
                 "seconds": seconds,
                 "warmup_s": None,
@@ -149,17 +151,20 @@ def speed(args: argparse.Namespace) -> pd.DataFrame:
             for batch_size in args.batch_sizes:
                 warm = first_frames(faces, batch_size + k, folder)
                 start = time.perf_counter()  # trace and compile this batch shape once
-                sum(1 for _ in tensorflow_features(warm, k, params, batch_size, device))
+                sum(1 for _ in tensorflow_features(warm, k, params, batch_size, device, workers))
                 warmup = time.perf_counter() - start
                 if gpu:
                     tf.config.experimental.reset_memory_stats(device)
-                pairs, seconds = timed(tensorflow_features(subset, k, params, batch_size, device))
+                pairs, seconds = timed(
+                    tensorflow_features(subset, k, params, batch_size, device, workers)
+                )
                 peak = tf.config.experimental.get_memory_info(device)["peak"] if gpu else None
                 rows.append(
                     {
                         "engine": "tensorflow",
                         "device": engine.describe_device(device),
                         "batch_size": batch_size,
+                        "at_once": engine.streams_for(device, workers),
                         "pairs": pairs,
                         "seconds": seconds,
                         "warmup_s": warmup,
@@ -180,7 +185,7 @@ def accuracy(args: argparse.Namespace) -> pd.DataFrame:
     for face_path in args.faces:
         for k in args.k:
             theirs = opencv_features(face_path, k, params, workers)
-            ours = tensorflow_features(face_path, k, params, args.batch_sizes[0], None)
+            ours = tensorflow_features(face_path, k, params, args.batch_sizes[0], None, workers)
             for t, (a, b) in enumerate(zip(ours, theirs, strict=True)):
                 error = np.sqrt(((a[..., :2] - b[..., :2]) ** 2).sum(axis=-1))
                 rows.append(
@@ -224,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--k", type=int, nargs="+", default=[5], help="frame distances")
     parser.add_argument("--pairs", type=int, default=128, help="pairs timed (speed)")
     parser.add_argument("--workers", type=int, help="OpenCV processes (default: all cores)")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--csv", type=Path, help="where to write the table")
     args = parser.parse_args(argv)
     if args.task == "accuracy" and not args.faces:

@@ -4,6 +4,7 @@ with one worker and with all cores, and the TensorFlow engine's on the same pair
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -27,19 +28,22 @@ from softnet.flow.tvl1 import TVL1Params
 
 def tensorflow_rate(face_path: Path, k: int, params: TVL1Params, pairs: int) -> list[Measure]:
     """The TensorFlow engine on the first `pairs` pairs of a face file, at the device's batch
-    size: its warm-up (tracing and compiling one batch in this process) and its pairs/s after."""
+    size on all cores: its warm-up (tracing and compiling one batch in this process) and its
+    pairs/s after."""
     from softnet.flow import tensorflow as engine
 
     device = engine.default_device()
     batch = batch_size_for(device, None)
+    threads = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as scratch:
         warm = first_frames(face_path, batch + k, Path(scratch))
         start = time.perf_counter()
-        sum(1 for _ in tensorflow_features(warm, k, params, batch, device))
+        sum(1 for _ in tensorflow_features(warm, k, params, batch, device, threads))
         warmup = time.perf_counter() - start
         subset = first_frames(face_path, pairs + k, Path(scratch))
-        count, seconds = timed(tensorflow_features(subset, k, params, batch, device))
-    where = f"{engine.describe_device(device)}, batches of {batch}"
+        count, seconds = timed(tensorflow_features(subset, k, params, batch, device, threads))
+    streams = engine.streams_for(device, threads)
+    where = f"{engine.describe_device(device)}, batches of {batch}, {streams} at once"
     return [
         Measure(
             "flow", "flow throughput, tensorflow engine", count / seconds, "pairs/s", detail=where

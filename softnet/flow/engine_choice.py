@@ -25,10 +25,10 @@ ENGINES = ("opencv", "tensorflow")
 #: What config `flow.engine` accepts.
 CHOICES = ("auto", *ENGINES)
 #: Pairs from which TensorFlow on the CPU finishes a job sooner than OpenCV's workers, its
-#: start included (measured on 2 cores with a cold compilation cache; docs/performance.md).
-CPU_BREAK_EVEN_PAIRS = 250
+#: start included, even when it compiles (single-thread jobs on 2 cores; docs/performance.md).
+CPU_BREAK_EVEN_PAIRS = 200
 #: Pairs per TensorFlow batch where `flow.batch_size` is not set: the fastest measured.
-DEFAULT_BATCH_SIZE = {"CPU": 8, "GPU": 64}
+DEFAULT_BATCH_SIZE = {"CPU": 1, "GPU": 64}
 
 
 @dataclass(frozen=True)

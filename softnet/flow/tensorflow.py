@@ -30,8 +30,10 @@ flow does not depend on the other pairs in its batch.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import time
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -506,6 +508,12 @@ def shared_engine(params: TVL1Params, device: str) -> TensorFlowTVL1:
     return TensorFlowTVL1(params, device)
 
 
+def streams_for(device: str, threads: int) -> int:
+    """Batches computed at once: one per CPU thread (XLA runs a small batch on one thread, so
+    concurrent batches fill the cores better than one wide batch), one on a GPU."""
+    return 1 if "GPU" in device.upper() else max(1, threads)
+
+
 def iter_flow(
     face_path: Path,
     k: int,
@@ -516,9 +524,9 @@ def iter_flow(
 ) -> Iterator[np.ndarray]:
     """(H, W, 2) flows of pairs t = 0 .. T-k-1 in order, computed `batch_size` pairs at a time.
 
-    The crops go to the device once; each batch gathers its pairs there. The next batch is
-    computed while the caller handles the current one, and the last batch is padded with
-    repeats of its last pair so that one compiled shape serves the whole video.
+    The crops go to the device once; each batch gathers its pairs there. On the CPU `threads`
+    batches compute at once; one more waits while the caller handles the oldest, and the last
+    batch is padded with repeats of its last pair so that one compiled shape serves the video.
     """
     with h5py.File(face_path, "r") as handle:
         crops = handle["crops"][()]
@@ -527,7 +535,15 @@ def iter_flow(
         raise ValueError(f"{face_path}: {len(crops)} frames are too few for k = {k}")
     engine = shared_engine(params, device or default_device())
     batch = min(batch_size, pairs)
-    log.info("%s: %d pairs in batches of %d on %s", face_path, pairs, batch, engine.device)
+    streams = streams_for(engine.device, threads)
+    log.info(
+        "%s: %d pairs in batches of %d on %s, %d at once",
+        face_path,
+        pairs,
+        batch,
+        engine.device,
+        streams,
+    )
     with tf.device(engine.device):
         frames = tf.constant(crops.astype(np.float32))
 
@@ -538,16 +554,18 @@ def iter_flow(
         return engine.calc(first, second)[: pairs - start]
 
     started = time.monotonic()
-    with ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(run, 0)
-        for start in range(batch, pairs + batch, batch):
-            flows = pending.result()
-            if start == batch:
+    starts = iter(range(0, pairs, batch))
+    with ThreadPoolExecutor(streams) as pool:
+        pending = deque(pool.submit(run, start) for start in itertools.islice(starts, streams + 1))
+        first = True
+        while pending:
+            flows = pending.popleft().result()
+            if first:
                 log.info(
                     "first batch in %.1f s (tracing, compiling or loading the compiled program, "
                     "computing)",
                     time.monotonic() - started,
                 )
-            if start < pairs:
-                pending = pool.submit(run, start)
+                first = False
+            pending.extend(pool.submit(run, start) for start in itertools.islice(starts, 1))
             yield from flows

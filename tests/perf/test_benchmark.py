@@ -26,7 +26,7 @@ def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
     stage = items.loc["flow stage, time per pair (2 cores)"]
     assert stage["value"] > 0 and stage["detail"] == "the opencv engine, jobs of 1 thread(s)"
     assert items.loc["flow throughput, tensorflow engine", "value"] > 0
-    assert "batches of 8" in items.loc["flow throughput, tensorflow engine", "detail"]
+    assert "batches of 1, 2 at once" in items.loc["flow throughput, tensorflow engine", "detail"]
     starts = items.loc["TensorFlow starts in the run"]  # 2 folds x 2 types, a scoring job each
     assert (starts["value"], starts["detail"]) == (6, "4 training, 2 scoring, 0 flow jobs")
     rows = table.set_index(["item", "type"])["value"]

@@ -24,8 +24,10 @@ from softnet.flow.tensorflow import (
     _median_network,
     _opencv_error,
     default_device,
+    iter_flow,
     pyramid_sizes,
     shared_engine,
+    streams_for,
 )
 from softnet.flow.tvl1 import TVL1Params
 from softnet.videos import FrameFolder
@@ -139,6 +141,22 @@ def test_engines_write_the_same_flow_files_from_demo_crops(demo_faces, tmp_path)
             assert error.mean() <= AGREEMENT_EPE and np.percentile(error, 99) <= 0.1
             strain_gap = np.abs(ours["flow"][t, ..., 2] - theirs["flow"][t, ..., 2]).mean()
             assert strain_gap <= AGREEMENT_EPE
+
+
+def test_batches_computed_at_once_come_back_in_pair_order(demo_faces):
+    params = TVL1Params()
+    side_by_side = list(iter_flow(demo_faces, 2, params, threads=2, batch_size=1))
+    one_batch_after_another = list(iter_flow(demo_faces, 2, params, threads=1, batch_size=2))
+    assert len(side_by_side) == 3
+    for ours, reference in zip(side_by_side, one_batch_after_another, strict=True):
+        assert np.array_equal(ours, reference)
+    assert not np.array_equal(side_by_side[0], side_by_side[2])  # the pairs differ
+
+
+def test_a_cpu_computes_a_batch_per_thread_and_a_gpu_one_at_a_time():
+    assert streams_for("/device:CPU:0", 4) == 4
+    assert streams_for("/device:CPU:0", 0) == 1
+    assert streams_for("/device:GPU:0", 4) == 1
 
 
 @pytest.mark.parametrize(("gpus", "engine"), [(0, "opencv"), (1, "tensorflow")])
