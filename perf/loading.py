@@ -3,7 +3,8 @@
 A fold's SGD steps in the compiled loop fed by the loader, against the same loop on batches
 held in memory, and against Keras' `train_on_batch` dispatch on those batches; and, for
 comparison only (the workflow has no such setting), XLA-compiled steps on a model with the same
-initial weights, and the steps' gradients alone: what no faster loop can cut.
+initial weights, and the bare steps (forward, backward, SGD update, no Keras metrics): what no
+faithful loop can cut.
 """
 
 from __future__ import annotations
@@ -29,8 +30,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class LoadingTiming:
     """Mean seconds of a fold's SGD step: compiled, fed by the loader and from memory, and
-    Keras' `train_on_batch` from memory; XLA-compiled steps and the gradients alone from
-    memory."""
+    Keras' `train_on_batch` from memory; XLA-compiled steps and the bare steps from memory."""
 
     steps: int
     batch_size: int
@@ -38,7 +38,7 @@ class LoadingTiming:
     step_s_in_memory: float
     step_s_train_on_batch: float
     step_s_xla_in_memory: float
-    step_s_gradients_in_memory: float
+    step_s_bare_in_memory: float
     #: Reading one batch alone, without training (files open, the fastest round): what the
     #: loader's thread hides.
     load_s: float
@@ -60,9 +60,9 @@ class LoadingTiming:
 
     @property
     def headroom(self) -> float:
-        """`train_on_batch`'s step time over the gradients' alone: the most any loop around
-        the same gradients could gain."""
-        return self.step_s_train_on_batch / self.step_s_gradients_in_memory
+        """`train_on_batch`'s step time over the bare steps': the most any faithful loop could
+        gain."""
+        return self.step_s_train_on_batch / self.step_s_bare_in_memory
 
     def samples_per_s(self, step_s: float) -> float:
         """Training samples per second at a step time (full batches)."""
@@ -82,17 +82,17 @@ def train_on_batches(
     return losses, errors
 
 
-class GradientsAlone(training.CompiledSteps):
-    """The compiled loop's steps without the SGD update and the metrics: the forward and
-    backward passes a step cannot do without, in the same traced loop."""
+class BareSteps(training.CompiledSteps):
+    """The compiled loop's steps without Keras' metrics: the forward and backward passes and
+    the SGD update that every faithful step does, in the same traced loop."""
 
     def _one_step(self, streams: list[tf.Tensor], target: tf.Tensor) -> dict[str, tf.Tensor]:
         with tf.GradientTape() as tape:
             predicted = self.model(streams, training=True)
             loss = self.model.compute_loss(x=streams, y=target, y_pred=predicted)
-        gradients = tape.gradient(loss, self.model.trainable_variables)
-        # returned, so that tracing keeps the backward pass
-        return {"loss": loss, "mae": tf.add_n([tf.reduce_sum(g) for g in gradients])}
+        variables = self.model.trainable_variables
+        self.model.optimizer.apply(tape.gradient(loss, variables), variables)
+        return {"loss": loss, "mae": tf.reduce_mean(tf.abs(target[:, None] - predicted))}
 
 
 @contextmanager
@@ -122,7 +122,7 @@ def measure_loading(
     """`steps` SGD steps of the fold's model in the compiled loop fed by the prefetching
     loader (epoch after epoch), against the same steps on batches read into memory beforehand
     (at most `steps` of them, not the whole fold), in the compiled loop and through
-    `train_on_batch`; XLA-compiled steps and the gradients alone from memory; and reading
+    `train_on_batch`; XLA-compiled steps and the bare steps from memory; and reading
     the held batches again alone. All are traced before the clocks start; they take turns
     for `rounds` rounds and each keeps its fastest, as other work on the machine only slows
     them.
@@ -132,14 +132,14 @@ def measure_loading(
     xla_model.jit_compile = True  # CompiledSteps then compiles each step with XLA
     compiled = training.CompiledSteps(model)
     xla = training.CompiledSteps(xla_model)
-    gradients = GradientsAlone(model)
+    bare = BareSteps(model)
     try:
         held = [batches.batch(i) for i in range(min(steps, len(batches)))]
         compiled.run(held[:1])
         train_on_batches(model, held[:1])
         with without_op_determinism():
             xla.run(held[:1])
-        gradients.run(held[:1])
+        bare.run(held[:1])
         fastest = [float("inf")] * 5
         load_s = float("inf")
         for _ in range(rounds):
@@ -159,13 +159,13 @@ def measure_loading(
                 xla.run(islice(cycle(held), steps))
                 xla_in_memory = time.perf_counter() - started
             started = time.perf_counter()
-            gradients.run(islice(cycle(held), steps))
-            gradients_in_memory = time.perf_counter() - started
-            times = (keras_s, in_memory, loading, xla_in_memory, gradients_in_memory)
+            bare.run(islice(cycle(held), steps))
+            bare_in_memory = time.perf_counter() - started
+            times = (keras_s, in_memory, loading, xla_in_memory, bare_in_memory)
             fastest = [min(a, b) for a, b in zip(fastest, times)]
     finally:
         batches.close()
-    keras_s, in_memory, loading, xla_in_memory, gradients_in_memory = (t / steps for t in fastest)
+    keras_s, in_memory, loading, xla_in_memory, bare_in_memory = (t / steps for t in fastest)
     return LoadingTiming(
         steps,
         params.batch_size,
@@ -173,7 +173,7 @@ def measure_loading(
         in_memory,
         keras_s,
         xla_in_memory,
-        gradients_in_memory,
+        bare_in_memory,
         load_s,
     )
 

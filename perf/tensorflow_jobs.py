@@ -259,9 +259,9 @@ def loop_measures(
 ) -> list[Measure]:
     """Samples per second of `train_on_batch` and of the compiled loop on the same batches in
     memory, the compiled loop fed by the loader (as a training job runs), against the training
-    logs' rate where the run trained; XLA-compiled steps and the gradients alone beside them
-    (how much of a step is left for any loop to cut); and the loader's cost. On a CPU, no GPU
-    row is measured."""
+    logs' rate where the run trained; XLA-compiled steps and the bare steps beside them (how
+    much of a step is left for any faithful loop to cut); and the loader's cost. On a CPU, no
+    GPU row is measured."""
     rate = timing.samples_per_s
     loaded = rate(timing.step_s_loading)
     where = f"{timing.steps} steps of fold 0 on {device}"
@@ -316,15 +316,15 @@ def loop_measures(
         ),
         Measure(
             "tensorflow",
-            "training samples per second: the gradients alone, in memory (no update, no metrics)",
-            rate(timing.step_s_gradients_in_memory),
+            "training samples per second: the bare steps, in memory (no Keras metrics)",
+            rate(timing.step_s_bare_in_memory),
             "samples/s",
             expression_type,
-            detail=f"{timing.step_s_gradients_in_memory * 1000:.2f} ms a step; {where}",
+            detail=f"{timing.step_s_bare_in_memory * 1000:.2f} ms a step; {where}",
         ),
         Measure(
             "tensorflow",
-            "training: train_on_batch / the gradients alone (the most any loop could gain)",
+            "training: train_on_batch / the bare steps (the most any faithful loop could gain)",
             timing.headroom,
             "x",
             expression_type,

@@ -1,6 +1,6 @@
 """The loading measurement: the same batches from memory and through the training loader, in
 the compiled loop and through `train_on_batch`, XLA-compiled steps on a second model, and the
-first model's gradients alone."""
+first model's bare steps (no Keras metrics)."""
 
 import numpy as np
 
@@ -21,24 +21,22 @@ def test_the_loading_measurement_times_the_same_batches_from_memory_and_the_load
     monkeypatch.setattr(training, "build_softnet", lambda **_: next(built))
     compiled = []
     monkeypatch.setattr(training, "CompiledSteps", lambda model: compiled.append(model) or model)
-    gradients = RecordingModel()
-    differentiated = []
-    monkeypatch.setattr(
-        loading, "GradientsAlone", lambda model: differentiated.append(model) or gradients
-    )
+    bare = RecordingModel()
+    stepped = []
+    monkeypatch.setattr(loading, "BareSteps", lambda model: stepped.append(model) or bare)
     params = TrainingParams()
     timing = measure_loading(files, labels, "micro", params, fold_seed=1001, steps=8, rounds=2)
     model, xla = models
     assert compiled == [model, xla] and xla.jit_compile
-    assert differentiated == [model]
+    assert stepped == [model]
     assert timing.steps == 8 and timing.batch_size == params.batch_size
     assert min(timing.step_s_loading, timing.step_s_in_memory, timing.step_s_train_on_batch) > 0
-    assert timing.step_s_xla_in_memory > 0 and timing.step_s_gradients_in_memory > 0
+    assert timing.step_s_xla_in_memory > 0 and timing.step_s_bare_in_memory > 0
     assert 0 < timing.load_s < float("inf")  # the held batches read again, each round
     assert timing.ratio == timing.step_s_loading / timing.step_s_in_memory
     assert timing.speedup == timing.step_s_train_on_batch / timing.step_s_in_memory
     assert timing.xla_speedup == timing.step_s_in_memory / timing.step_s_xla_in_memory
-    assert timing.headroom == timing.step_s_train_on_batch / timing.step_s_gradients_in_memory
+    assert timing.headroom == timing.step_s_train_on_batch / timing.step_s_bare_in_memory
     assert timing.samples_per_s(0.01) == params.batch_size / 0.01
     # 72 samples: 6 batches, so each 8 steps start again after 6. Both loops are traced on the
     # first batch, then in each round train_on_batch, the compiled loop and the loader take 8.
@@ -52,17 +50,23 @@ def test_the_loading_measurement_times_the_same_batches_from_memory_and_the_load
     # the XLA steps: traced on the first batch, then in each round 8 from memory
     assert xla.samples[:per_batch] == traced[:per_batch]
     assert xla.samples[per_batch:] == runs[0] * 2
-    # the gradients alone: likewise
-    assert gradients.samples == xla.samples
+    # the bare steps: likewise
+    assert bare.samples == xla.samples
 
 
-def test_the_gradients_alone_leave_the_weights_and_give_the_first_steps_loss():
+def test_the_bare_steps_train_as_train_on_batch():
     rng = np.random.default_rng(3)
-    batch = ([rng.random((4, 42, 42, 1), dtype=np.float32) for _ in range(3)], np.ones(4, "f4"))
+    batches = [
+        ([rng.random((4, 42, 42, 1), dtype=np.float32) for _ in range(3)], np.eye(4, dtype="f4")[i])
+        for i in range(2)
+    ]
     model = build_softnet(seed=5)
-    before = [w.copy() for w in model.get_weights()]
-    losses, _ = loading.GradientsAlone(model).run([batch, batch])
-    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
-    assert losses[0] == losses[1]  # no update between the two
-    first_loss, _ = build_softnet(seed=5).train_on_batch(*batch)
-    assert losses[0] == np.float32(first_loss)
+    losses, errors = loading.BareSteps(model).run(batches)
+    keras_model = build_softnet(seed=5)
+    expected = [keras_model.train_on_batch(*batch) for batch in batches]
+    assert losses == [np.float32(loss) for loss, _ in expected]
+    assert errors == [np.float32(mae) for _, mae in expected]
+    initial = build_softnet(seed=5).get_weights()
+    assert not np.array_equal(initial[-2], model.get_weights()[-2])  # the steps did update
+    for bare, keras in zip(model.get_weights(), keras_model.get_weights()):
+        np.testing.assert_array_equal(bare, keras)
