@@ -4,6 +4,7 @@ with one worker and with all cores, and the TensorFlow engine's on the same pair
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import tempfile
 import time
@@ -132,5 +133,8 @@ def flow_measures(
         Measure("flow", f"flow throughput, {run.cores} workers", rates[run.cores], "pairs/s"),
     ]
     print(f"timing the tensorflow engine on the same {count} pairs", flush=True)
-    measures += tensorflow_rate(faces(first), int(first.k), params, count)
+    # in a process of its own: TensorFlow sets its thread pools once a process, and the
+    # training loops timed after this need the training jobs' threads, not all cores
+    with multiprocessing.get_context("forkserver").Pool(1) as pool:
+        measures += pool.apply(tensorflow_rate, (faces(first), int(first.k), params, count))
     return measures, stage_per_pair / bare_per_pair, rates[run.cores] / rates[1]
