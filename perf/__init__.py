@@ -9,3 +9,7 @@ A benchmark makes or reads a run (`runs`), reads its jobs' records into stage ta
 with `scripts_timing`), checks the `targets`, extrapolates to the real releases
 (`extrapolation`) and writes the CSV and Markdown `report`, each number a `measures.Measure`.
 """
+
+# Before any measurement imports TensorFlow: the package sets TensorFlow's environment (its
+# kernels) as the workflow's jobs run it.
+import softnet  # noqa: F401

@@ -92,6 +92,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--training-threads",
+        type=int,
+        help="training.threads of the demo sets' run (default: the config's default, 1)",
+    )
+    parser.add_argument(
         "--configfile", type=Path, help="benchmark a dataset of this config instead"
     )
     parser.add_argument("--dataset", help="the dataset of --configfile or --from-run")

@@ -4,13 +4,17 @@ A fold's SGD steps in the compiled loop fed by the loader, against the same loop
 held in memory, and against Keras' `train_on_batch` dispatch on those batches; and, for
 comparison only (the workflow has no such setting), XLA-compiled steps on a model with the same
 initial weights, and the bare steps (forward, backward, SGD update, no Keras metrics): what no
-faithful loop can cut.
+faithful loop can cut. In this process, or in fresh ones side by side (`measure_in_processes`),
+as the workflow runs its training jobs, or with other TensorFlow kernels.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from itertools import cycle, islice
@@ -22,6 +26,7 @@ import tensorflow as tf
 
 from softnet.model import training
 from softnet.model.training import Batch, ROIBatches, TrainingParams, start_fold
+from softnet.tensorflow_setup import configure_tensorflow, tensorflow_device
 
 if TYPE_CHECKING:
     import keras
@@ -42,6 +47,8 @@ class LoadingTiming:
     #: Reading one batch alone, without training (files open, the fastest round): what the
     #: loader's thread hides.
     load_s: float
+    #: Where the steps ran: the GPU, or the CPU with its threads and kernels.
+    device: str
 
     @property
     def ratio(self) -> float:
@@ -118,18 +125,22 @@ def measure_loading(
     fold_seed: int,
     steps: int = 200,
     rounds: int = 3,
+    traced: Callable[[], object] | None = None,
 ) -> LoadingTiming:
     """`steps` SGD steps of the fold's model in the compiled loop fed by the prefetching
     loader (epoch after epoch), against the same steps on batches read into memory beforehand
     (at most `steps` of them, not the whole fold), in the compiled loop and through
     `train_on_batch`; XLA-compiled steps and the bare steps from memory; and reading
-    the held batches again alone. All are traced before the clocks start; they take turns
-    for `rounds` rounds and each keeps its fastest, as other work on the machine only slows
-    them.
+    the held batches again alone. All are traced before the clocks start (then `traced` is
+    called: processes side by side wait there for each other); they take turns for `rounds`
+    rounds and each keeps its fastest, as other work on the machine only slows them.
     """
     model, batches = start_fold(files, labels, expression_type, params, fold_seed)
     xla_model = training.build_softnet(seed=params.seed, learning_rate=params.learning_rate)
-    xla_model.jit_compile = True  # CompiledSteps then compiles each step with XLA
+    with without_op_determinism():  # Keras refuses jit_compile while determinism is on
+        xla_model.jit_compile = True  # CompiledSteps then compiles each step with XLA
+    if not xla_model.jit_compile:
+        raise RuntimeError("Keras refused to XLA-compile SOFTNet's steps")
     compiled = training.CompiledSteps(model)
     xla = training.CompiledSteps(xla_model)
     bare = BareSteps(model)
@@ -140,6 +151,8 @@ def measure_loading(
         with without_op_determinism():
             xla.run(held[:1])
         bare.run(held[:1])
+        if traced is not None:
+            traced()
         fastest = [float("inf")] * 5
         load_s = float("inf")
         for _ in range(rounds):
@@ -175,7 +188,82 @@ def measure_loading(
         xla_in_memory,
         bare_in_memory,
         load_s,
+        tensorflow_device(),
     )
+
+
+def measure_in_processes(
+    copies: int,
+    threads: int,
+    files: list[Path],
+    labels: list[np.ndarray],
+    expression_type: str,
+    params: TrainingParams,
+    fold_seed: int,
+    steps: int,
+    environment: dict[str, str] | None = None,
+) -> list[LoadingTiming]:
+    """`measure_loading` in `copies` fresh processes at once, each TensorFlow on `threads`
+    threads and seeded as a training job, their clocks started together once all have traced:
+    the loops as the workflow's training jobs run side by side. `environment`: variables the
+    processes start with, such as TF_ENABLE_ONEDNN_OPTS (TensorFlow reads its kernels' choice
+    once, when imported)."""
+    context = multiprocessing.get_context("spawn")
+    together = context.Barrier(copies)
+    results = context.Queue()
+    fold = (files, labels, expression_type, params, fold_seed, steps)
+    processes = [
+        context.Process(target=_measure_here, args=(together, results, threads, fold))
+        for _ in range(copies)
+    ]
+    with environment_set(environment or {}):
+        for process in processes:
+            process.start()
+    timings: list[LoadingTiming] = []
+    while len(timings) < copies:
+        try:
+            timing = results.get(timeout=10)
+        except queue.Empty:
+            failed = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+            if failed:
+                together.abort()
+                raise RuntimeError(f"a measuring process died (exit codes {failed})") from None
+            continue
+        if isinstance(timing, BaseException):
+            raise RuntimeError("a measuring process failed") from timing
+        timings.append(timing)
+    for process in processes:
+        process.join()
+    return timings
+
+
+def _measure_here(together, results, threads: int, fold: tuple) -> None:
+    """One of `measure_in_processes`' processes: puts its timing, or its error, on `results`."""
+    files, labels, expression_type, params, fold_seed, steps = fold
+    try:
+        configure_tensorflow(threads, params.seed)
+        timing = measure_loading(
+            files, labels, expression_type, params, fold_seed, steps, traced=together.wait
+        )
+        results.put(timing)
+    except BaseException as error:
+        together.abort()  # the others stop waiting for this one
+        results.put(error)
+
+
+@contextmanager
+def environment_set(variables: dict[str, str]) -> Iterator[None]:
+    """These environment variables for processes started meanwhile; restored after."""
+    before = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def loaded_steps(compiled: training.CompiledSteps, batches: ROIBatches, steps: int) -> float:

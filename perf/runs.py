@@ -86,6 +86,8 @@ def synthetic_run(args: argparse.Namespace, workdir: Path) -> Run:
         "datasets": [{"name": name, "kind": args.layout, "root": str(root)}],
         "flow": {"threads": args.cores},
     }
+    if args.training_threads:
+        config["training"] = {"threads": args.training_threads}
     return timed_run(workdir, config, name, args.cores)
 
 

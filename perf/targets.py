@@ -13,10 +13,11 @@ MIN_SPEEDUP_PER_WORKER = 0.9
 MAX_END_TO_END_OVER_SCRIPTS = 0.5
 #: A training step fed by the ROI loader / the same step on batches held in memory.
 MAX_LOADING_OVER_MEMORY = 1.2
-#: Samples per second of the compiled training loop / of `train_on_batch`, same batches.
+#: Samples per second of the jobs' compiled training loop / of the loop the jobs ran before it
+#: (`train_on_batch` on the kernels TensorFlow chooses by itself for the CPU), same batches.
 MIN_COMPILED_OVER_TRAIN_ON_BATCH = 1.8
-#: The training logs' samples per second / the loader-fed loop's measured here, at most this
-#: far from 1 (where the run's training jobs had their threads to themselves).
+#: The training logs' samples per second / the loader-fed loop's measured here in as many
+#: processes side by side as the run ran training jobs, at most this far from 1.
 MAX_LOGS_FROM_MEASURED = 0.1
 #: Fold 1's training and scoring jobs / the scripts' loop on the same samples and epochs.
 MAX_FOLD_OVER_SCRIPTS = 1.0

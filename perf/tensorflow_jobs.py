@@ -6,6 +6,7 @@ samples."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -52,6 +53,26 @@ print(json.dumps(parts))
 """
 
 
+#: Whether TensorFlow, left to choose, runs its oneDNN kernels on this CPU.
+OWN_KERNELS = """\
+from tensorflow.python.util import _pywrap_util_port
+print(_pywrap_util_port.IsMklEnabled())
+"""
+
+
+@dataclass(frozen=True)
+class LoopTimings:
+    """One type's training loops, measured three ways."""
+
+    #: In the benchmark's process, alone, on the jobs' kernels.
+    alone: LoadingTiming
+    #: In fresh processes at once, as many as the run's training jobs ran side by side.
+    side_by_side: list[LoadingTiming]
+    #: In a fresh process on the kernels TensorFlow chooses by itself for this CPU; None
+    #: where those are the jobs' kernels.
+    own_kernels: LoadingTiming | None
+
+
 @dataclass(frozen=True)
 class StartUp:
     """Seconds of a fresh TensorFlow process's parts; `python` is the interpreter's start (and
@@ -81,6 +102,18 @@ def tensorflow_startup() -> StartUp:
         raise SystemExit(f"TensorFlow start-up failed:\n{done.stderr[-3000:]}")
     imports, build, prediction, trace = json.loads(done.stdout.strip().splitlines()[-1])
     return StartUp(wall - imports - build - prediction - trace, imports, build, prediction, trace)
+
+
+def tensorflow_own_kernels() -> str:
+    """TF_ENABLE_ONEDNN_OPTS as TensorFlow would choose it on this CPU ('1': oneDNN, '0':
+    Eigen), asked of a fresh process started without the variable."""
+    environment = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    done = subprocess.run(
+        [sys.executable, "-c", OWN_KERNELS], env=environment, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"asking TensorFlow for its kernels failed:\n{done.stderr[-3000:]}")
+    return "1" if done.stdout.strip().splitlines()[-1] == "True" else "0"
 
 
 def tensorflow_measures(
@@ -150,20 +183,23 @@ def training_measures(
     loop re-enacted on the same samples. Also returns the scripts' training seconds per type:
     every fold's loop and one start."""
     # TensorFlow is imported here, not with the module: the rest of the command runs without.
-    from perf.loading import measure_loading
+    from perf.loading import measure_in_processes, measure_loading
     from perf.scripts_timing import time_scripts_fold
     from softnet.datasets.labels import used_events
     from softnet.model.folds import fold_subjects
     from softnet.model.training import TrainingParams, video_labels
-    from softnet.tensorflow_setup import configure_tensorflow, tensorflow_device
+    from softnet.tensorflow_setup import configure_tensorflow, onednn_kernels
 
     videos = load_videos(run.results / "index" / "videos.csv")
     events = load_events(run.results / "index" / "events.csv")
     names = {setting.name for setting in fields(TrainingParams)}
     settings = {k: v for k, v in run.config["training"].items() if k in names}
     params = TrainingParams(**settings)
-    configure_tensorflow(run.training_threads, params.seed)
-    device = tensorflow_device()
+    threads = run.training_threads
+    configure_tensorflow(threads, params.seed)
+    own = tensorflow_own_kernels()
+    own_differs = (own == "1") != onednn_kernels()
+    together = min(run.cores // threads, int((jobs["stage"] == "training").sum())) or 1
     measures: list[Measure] = []
     scripts_s: dict[str, float] = {}
     for expression_type in EXPRESSION_TYPES:
@@ -177,9 +213,20 @@ def training_measures(
             for subject, video in zip(labelled["subject"], labelled["video"])
         ]
         labels = video_labels(files, used, k)
+        fold = (files, labels, expression_type, params, params.seed * 1000, steps)
         print(f"timing the training loops ({expression_type}, {steps} steps)", flush=True)
-        timing = measure_loading(files, labels, expression_type, params, params.seed * 1000, steps)
-        measures += loop_measures(timing, expression_type, device, logs_rate.get(expression_type))
+        alone = measure_loading(*fold)
+        side_by_side = [alone]
+        if together > 1:
+            print(f"timing them again in {together} processes side by side", flush=True)
+            side_by_side = measure_in_processes(together, threads, *fold)
+        own_kernels = None
+        if own_differs:
+            print("timing them again on TensorFlow's own kernels for this CPU", flush=True)
+            environment = {"TF_ENABLE_ONEDNN_OPTS": own}
+            own_kernels = measure_in_processes(1, threads, *fold, environment=environment)[0]
+        loops = LoopTimings(alone, side_by_side, own_kernels)
+        measures += loop_measures(loops, expression_type, logs_rate.get(expression_type))
         folds = fold_subjects(videos, used)
         if len(folds) < 2:
             continue
@@ -255,79 +302,70 @@ def fold_measures(
 
 
 def loop_measures(
-    timing: LoadingTiming, expression_type: str, device: str, logs_rate: float | None
+    loops: LoopTimings, expression_type: str, logs_rate: float | None
 ) -> list[Measure]:
     """Samples per second of `train_on_batch` and of the compiled loop on the same batches in
-    memory, the compiled loop fed by the loader (as a training job runs), against the training
-    logs' rate where the run trained; XLA-compiled steps and the bare steps beside them (how
-    much of a step is left for any faithful loop to cut); and the loader's cost. On a CPU, no
-    GPU row is measured."""
-    rate = timing.samples_per_s
-    loaded = rate(timing.step_s_loading)
-    where = f"{timing.steps} steps of fold 0 on {device}"
+    memory, the compiled loop fed by the loader (as a training job runs) alone and side by
+    side, against the training logs' rate where the run trained; XLA-compiled steps and the
+    bare steps beside them (how much of a step is left for any faithful loop to cut); the
+    loader's cost; and the loops on TensorFlow's own kernels for this CPU, where those are
+    not the jobs': the jobs' loop before the compiled loop and the kernels. On a CPU, no GPU
+    row is measured."""
+    timing = loops.alone
+
+    def steps(item: str, step_s: float, measured: LoadingTiming = timing) -> Measure:
+        where = f"{measured.steps} steps of fold 0 on {measured.device}"
+        return Measure(
+            "tensorflow",
+            f"training samples per second: {item}",
+            measured.samples_per_s(step_s),
+            "samples/s",
+            expression_type,
+            detail=f"{step_s * 1000:.2f} ms a step; {where}",
+        )
+
+    def ratio(item: str, value: float, **target) -> Measure:
+        return Measure("tensorflow", f"training: {item}", value, "x", expression_type, **target)
+
+    before = loops.own_kernels or timing
+    gain = before.step_s_train_on_batch / timing.step_s_in_memory
     measures = [
-        Measure(
-            "tensorflow",
-            "training samples per second: train_on_batch, in memory",
-            rate(timing.step_s_train_on_batch),
-            "samples/s",
-            expression_type,
-            detail=f"{timing.step_s_train_on_batch * 1000:.2f} ms a step; {where}",
-        ),
-        Measure(
-            "tensorflow",
-            "training samples per second: compiled loop, in memory",
-            rate(timing.step_s_in_memory),
-            "samples/s",
-            expression_type,
-            detail=f"{timing.step_s_in_memory * 1000:.2f} ms a step; {where}",
-        ),
-        Measure(
-            "tensorflow",
-            "training samples per second: compiled loop fed by the loader",
-            loaded,
-            "samples/s",
-            expression_type,
-            detail=f"{timing.step_s_loading * 1000:.2f} ms a step; {where}",
-        ),
-        Measure(
-            "tensorflow",
-            "training: compiled loop / train_on_batch, samples per second",
-            timing.speedup,
-            "x",
-            expression_type,
+        steps("train_on_batch, in memory", timing.step_s_train_on_batch),
+        steps("compiled loop, in memory", timing.step_s_in_memory),
+        steps("compiled loop fed by the loader", timing.step_s_loading),
+        ratio("compiled loop / train_on_batch, samples per second", timing.speedup),
+    ]
+    if loops.own_kernels is not None:
+        own = loops.own_kernels
+        measures += [
+            steps(
+                "train_on_batch on TensorFlow's own kernels, in memory",
+                own.step_s_train_on_batch,
+                own,
+            ),
+            steps(
+                "compiled loop on TensorFlow's own kernels, in memory", own.step_s_in_memory, own
+            ),
+            ratio(
+                "compiled loop, the jobs' kernels / TensorFlow's own, samples per second",
+                own.step_s_in_memory / timing.step_s_in_memory,
+            ),
+        ]
+    measures += [
+        ratio(
+            "the jobs' loop / the jobs before (train_on_batch on TensorFlow's own kernels)",
+            gain,
             target=f">= {MIN_COMPILED_OVER_TRAIN_ON_BATCH}",
-            met=timing.speedup >= MIN_COMPILED_OVER_TRAIN_ON_BATCH,
+            met=gain >= MIN_COMPILED_OVER_TRAIN_ON_BATCH,
+            detail=f"the compiled loop in memory on {timing.device} / train_on_batch in memory "
+            f"on {before.device}",
         ),
-        Measure(
-            "tensorflow",
-            "training samples per second: XLA-compiled steps, in memory (a comparison only)",
-            rate(timing.step_s_xla_in_memory),
-            "samples/s",
-            expression_type,
-            detail=f"{timing.step_s_xla_in_memory * 1000:.2f} ms a step; {where}",
-        ),
-        Measure(
-            "tensorflow",
-            "training: XLA-compiled steps / compiled loop, samples per second",
-            timing.xla_speedup,
-            "x",
-            expression_type,
-        ),
-        Measure(
-            "tensorflow",
-            "training samples per second: the bare steps, in memory (no Keras metrics)",
-            rate(timing.step_s_bare_in_memory),
-            "samples/s",
-            expression_type,
-            detail=f"{timing.step_s_bare_in_memory * 1000:.2f} ms a step; {where}",
-        ),
-        Measure(
-            "tensorflow",
-            "training: train_on_batch / the bare steps (the most any faithful loop could gain)",
+        steps("XLA-compiled steps, in memory (a comparison only)", timing.step_s_xla_in_memory),
+        ratio("XLA-compiled steps / compiled loop, samples per second", timing.xla_speedup),
+        steps("the bare steps, in memory (no Keras metrics)", timing.step_s_bare_in_memory),
+        ratio(
+            "train_on_batch / the bare steps (the most any faithful loop could gain)",
             timing.headroom,
-            "x",
-            expression_type,
         ),
         Measure(
             "tensorflow",
@@ -340,19 +378,24 @@ def loop_measures(
             detail=f"reading a batch alone {timing.load_s * 1000:.1f} ms",
         ),
     ]
+    copies = len(loops.side_by_side)
+    side_by_side = sum(t.samples_per_s(t.step_s_loading) for t in loops.side_by_side) / copies
+    if copies > 1:
+        item = f"compiled loop fed by the loader, {copies} processes side by side (each)"
+        mean_step = timing.batch_size / side_by_side
+        measures.append(steps(item, mean_step, loops.side_by_side[0]))
     if logs_rate is not None:
+        within = abs(logs_rate / side_by_side - 1) <= MAX_LOGS_FROM_MEASURED
         measures.append(
-            Measure(
-                "tensorflow",
-                "training: the logs' samples per second / the loader-fed loop's",
-                logs_rate / loaded,
-                "x",
-                expression_type,
+            ratio(
+                "the logs' samples per second / the loader-fed loop's, as the jobs ran",
+                logs_rate / side_by_side,
                 target=f"within {MAX_LOGS_FROM_MEASURED:.0%} of 1",
-                met=abs(logs_rate / loaded - 1) <= MAX_LOGS_FROM_MEASURED,
+                met=within,
+                detail=f"{copies} process{'es' * (copies > 1)} at once",
             )
         )
-    if not device.startswith("GPU"):
+    if not timing.device.startswith("GPU"):
         measures.append(
             Measure(
                 "tensorflow",

@@ -19,6 +19,12 @@ import hdf5plugin  # noqa: F401
 # Before any module imports TensorFlow: drop its C++ INFO and WARNING lines from the jobs'
 # logs (the few it prints before its logging starts remain).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Before any module imports TensorFlow, which reads it once: TensorFlow's oneDNN kernels on
+# every CPU. On Linux TensorFlow turns them on by itself only on CPUs with AVX-512 VNNI or
+# BF16, AVX-VNNI or AMX; elsewhere (an AMD EPYC of Zen 3, say) its Eigen kernels ran
+# SOFTNet's training step four times slower. Both repeat themselves bit for bit and differ by
+# float rounding, as thread counts do. TF_ENABLE_ONEDNN_OPTS=0 keeps the Eigen kernels.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 try:
     __version__ = version("softnet-spotting")

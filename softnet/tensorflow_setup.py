@@ -27,14 +27,22 @@ def configure_tensorflow(threads: int, seed: int | None = None) -> None:
         keras.utils.set_random_seed(seed)
 
 
+def onednn_kernels() -> bool:
+    """Whether this process's TensorFlow runs its oneDNN CPU kernels (softnet/__init__.py
+    turns them on unless TF_ENABLE_ONEDNN_OPTS says otherwise), not its Eigen ones."""
+    from tensorflow.python.util import _pywrap_util_port  # not in its public API
+
+    return bool(_pywrap_util_port.IsMklEnabled())
+
+
 def tensorflow_device() -> str:
     """Where TensorFlow places this process's ops: its first GPU where it sees one (TensorFlow's
-    default placement), else the CPU with its thread count."""
+    default placement), else the CPU with its thread count and kernels, which decide its speed
+    and, by float rounding, its numbers."""
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", gpus[0].name)
         return f"GPU ({name})"
     threads = tf.config.threading.get_intra_op_parallelism_threads()
-    if not threads:
-        return "CPU (all cores)"
-    return f"CPU ({threads} thread{'s' * (threads > 1)})"
+    cores = f"{threads} thread{'s' * (threads > 1)}" if threads else "all cores"
+    return f"CPU ({cores}, {'oneDNN' if onednn_kernels() else 'Eigen'} kernels)"

@@ -2,10 +2,13 @@
 the compiled loop and through `train_on_batch`, XLA-compiled steps on a second model, and the
 first model's bare steps (no Keras metrics)."""
 
+import os
+
 import numpy as np
+import pytest
 
 from perf import loading
-from perf.loading import measure_loading
+from perf.loading import measure_in_processes, measure_loading
 from softnet.model import training
 from softnet.model.network import build_softnet
 from softnet.model.training import TrainingParams
@@ -70,3 +73,24 @@ def test_the_bare_steps_train_as_train_on_batch():
     assert not np.array_equal(initial[-2], model.get_weights()[-2])  # the steps did update
     for bare, keras in zip(model.get_weights(), keras_model.get_weights()):
         np.testing.assert_array_equal(bare, keras)
+
+
+def test_processes_side_by_side_time_every_loop_on_the_kernels_they_start_with(tmp_path):
+    files, labels = roi_files(tmp_path)
+    kept = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
+    eigen = {"TF_ENABLE_ONEDNN_OPTS": "0"}
+    timings = measure_in_processes(
+        2, 1, files, labels, "macro", TrainingParams(), 1001, steps=2, environment=eigen
+    )
+    assert [t.device for t in timings] == ["CPU (1 thread, Eigen kernels)"] * 2
+    for timing in timings:  # XLA's steps too: Keras refuses jit_compile under determinism
+        assert timing.steps == 2 and min(timing.step_s_loading, timing.step_s_xla_in_memory) > 0
+    assert os.environ.get("TF_ENABLE_ONEDNN_OPTS") == kept
+
+
+def test_a_failing_measuring_process_stops_the_measurement_with_its_error(tmp_path):
+    files, labels = roi_files(tmp_path)
+    missing = [path.with_name("missing.h5") for path in files]
+    with pytest.raises(RuntimeError, match="a measuring process failed") as failed:
+        measure_in_processes(2, 1, missing, labels, "macro", TrainingParams(), 1001, steps=2)
+    assert isinstance(failed.value.__cause__, FileNotFoundError)

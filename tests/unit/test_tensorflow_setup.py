@@ -1,0 +1,40 @@
+"""TensorFlow as the jobs start it: oneDNN kernels on every CPU unless the environment says
+otherwise, whichever module a job imports first, and the device line that says so."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+DEVICE = "from softnet.tensorflow_setup import tensorflow_device; print(tensorflow_device())"
+
+
+def device_of(first_import: str, onednn: str | None) -> str:
+    """The device line of a fresh process that imports `first_import` first, started with
+    TF_ENABLE_ONEDNN_OPTS set to `onednn` (None: not set)."""
+    environment = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    if onednn is not None:
+        environment["TF_ENABLE_ONEDNN_OPTS"] = onednn
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {first_import}\n{DEVICE}"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("first_import", ["softnet.model.training", "perf.loading"])
+def test_jobs_and_measurements_run_tensorflow_on_its_onednn_kernels(first_import):
+    assert device_of(first_import, None) == "CPU (all cores, oneDNN kernels)"
+
+
+def test_the_environment_can_keep_tensorflows_eigen_kernels():
+    assert device_of("softnet.model.training", "0") == "CPU (all cores, Eigen kernels)"
