@@ -15,11 +15,12 @@ import os
 import queue
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from itertools import cycle, islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import numpy as np
 import tensorflow as tf
@@ -30,6 +31,8 @@ from softnet.tensorflow_setup import configure_tensorflow, tensorflow_device
 
 if TYPE_CHECKING:
     import keras
+
+Timing = TypeVar("Timing")
 
 
 @dataclass(frozen=True)
@@ -192,60 +195,103 @@ def measure_loading(
     )
 
 
-def measure_in_processes(
-    copies: int,
-    threads: int,
+class FoldSteps(NamedTuple):
+    """What a measurement trains: a fold (as `start_fold` takes it) for `steps` SGD steps."""
+
+    files: list[Path]
+    labels: list[np.ndarray]
+    expression_type: str
+    params: TrainingParams
+    fold_seed: int
+    steps: int
+
+
+@dataclass(frozen=True)
+class FedTiming:
+    """Mean seconds of a fold's SGD step in the compiled loop fed by the loader, timed as a
+    whole: beside other jobs, as a training log averages its epochs, not the fastest round."""
+
+    steps: int
+    batch_size: int
+    step_s: float
+    device: str
+
+    @property
+    def samples_per_s(self) -> float:
+        return self.batch_size / self.step_s
+
+
+def measure_fed_steps(
     files: list[Path],
     labels: list[np.ndarray],
     expression_type: str,
     params: TrainingParams,
     fold_seed: int,
     steps: int,
+    traced: Callable[[], object] | None = None,
+) -> FedTiming:
+    """`steps` SGD steps of the fold's model in the compiled loop fed by the prefetching loader,
+    epoch after epoch, as a training job runs them; traced on one batch first, then `traced`
+    is called (processes side by side wait there for each other)."""
+    model, batches = start_fold(files, labels, expression_type, params, fold_seed)
+    compiled = training.CompiledSteps(model)
+    try:
+        compiled.run([batches.batch(0)])
+        if traced is not None:
+            traced()
+        seconds = loaded_steps(compiled, batches, steps)
+    finally:
+        batches.close()
+    return FedTiming(steps, params.batch_size, seconds / steps, tensorflow_device())
+
+
+def measure_in_processes(
+    copies: int,
+    threads: int,
+    measure: Callable[..., Timing],
+    fold: FoldSteps,
     environment: dict[str, str] | None = None,
-) -> list[LoadingTiming]:
-    """`measure_loading` in `copies` fresh processes at once, each TensorFlow on `threads`
-    threads and seeded as a training job, their clocks started together once all have traced:
-    the loops as the workflow's training jobs run side by side. `environment`: variables the
-    processes start with, such as TF_ENABLE_ONEDNN_OPTS (TensorFlow reads its kernels' choice
-    once, when imported)."""
+) -> list[Timing]:
+    """`measure(*fold)` (`measure_loading` or `measure_fed_steps`) in `copies` fresh processes
+    at once, each TensorFlow on `threads` threads and seeded as a training job, their clocks
+    started together once all have traced: as the workflow runs its training jobs side by
+    side. `environment`: variables the processes start with, such as TF_ENABLE_ONEDNN_OPTS
+    (TensorFlow reads its kernels' choice once, when imported)."""
     context = multiprocessing.get_context("spawn")
     together = context.Barrier(copies)
     results = context.Queue()
-    fold = (files, labels, expression_type, params, fold_seed, steps)
     processes = [
-        context.Process(target=_measure_here, args=(together, results, threads, fold))
+        context.Process(target=_measure_here, args=(together, results, threads, measure, fold))
         for _ in range(copies)
     ]
     with environment_set(environment or {}):
         for process in processes:
             process.start()
-    timings: list[LoadingTiming] = []
-    while len(timings) < copies:
-        try:
-            timing = results.get(timeout=10)
-        except queue.Empty:
-            failed = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
-            if failed:
-                together.abort()
-                raise RuntimeError(f"a measuring process died (exit codes {failed})") from None
-            continue
-        if isinstance(timing, BaseException):
-            raise RuntimeError("a measuring process failed") from timing
-        timings.append(timing)
-    for process in processes:
-        process.join()
+    timings: list[Timing] = []
+    try:
+        while len(timings) < copies:
+            try:
+                timing = results.get(timeout=10)
+            except queue.Empty:
+                failed = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+                if failed:
+                    together.abort()
+                    raise RuntimeError(f"a measuring process died (exit codes {failed})") from None
+                continue
+            if isinstance(timing, BaseException):
+                raise RuntimeError("a measuring process failed") from timing
+            timings.append(timing)
+    finally:  # the others, even after a failure, stop at the aborted barrier or end
+        for process in processes:
+            process.join()
     return timings
 
 
-def _measure_here(together, results, threads: int, fold: tuple) -> None:
+def _measure_here(together, results, threads: int, measure: Callable, fold: FoldSteps) -> None:
     """One of `measure_in_processes`' processes: puts its timing, or its error, on `results`."""
-    files, labels, expression_type, params, fold_seed, steps = fold
     try:
-        configure_tensorflow(threads, params.seed)
-        timing = measure_loading(
-            files, labels, expression_type, params, fold_seed, steps, traced=together.wait
-        )
-        results.put(timing)
+        configure_tensorflow(threads, fold.params.seed)
+        results.put(measure(*fold, traced=together.wait))
     except BaseException as error:
         together.abort()  # the others stop waiting for this one
         results.put(error)
@@ -264,6 +310,25 @@ def environment_set(variables: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextmanager
+def tensorflow_process(
+    threads: int, seed: int, environment: dict[str, str]
+) -> Iterator[ProcessPoolExecutor]:
+    """A fresh process to run calls in, started with these environment variables (such as
+    TensorFlow's kernels, which a running process cannot change), TensorFlow on `threads`
+    threads and seeded as a training job."""
+    with environment_set(environment):
+        pool = ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=configure_tensorflow,
+            initargs=(threads, seed),
+        )
+        pool.submit(int).result()  # started while the variables hold
+    with pool:
+        yield pool
 
 
 def loaded_steps(compiled: training.CompiledSteps, batches: ROIBatches, steps: int) -> float:

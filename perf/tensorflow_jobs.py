@@ -28,7 +28,7 @@ from softnet.datasets.index import load_events, load_k, load_videos
 from softnet.datasets.kinds import EXPRESSION_TYPES
 
 if TYPE_CHECKING:  # TensorFlow only where measured
-    from perf.loading import LoadingTiming
+    from perf.loading import FedTiming, LoadingTiming
     from perf.scripts_timing import ScriptsFoldTiming
 
 #: What a TensorFlow job does first, each part timed: imports, SOFTNet built, one prediction
@@ -66,8 +66,9 @@ class LoopTimings:
 
     #: In the benchmark's process, alone, on the jobs' kernels.
     alone: LoadingTiming
-    #: In fresh processes at once, as many as the run's training jobs ran side by side.
-    side_by_side: list[LoadingTiming]
+    #: The loader-fed loop in fresh processes at once, as many as the run's training jobs ran
+    #: side by side, timed as a whole.
+    side_by_side: list[FedTiming]
     #: In a fresh process on the kernels TensorFlow chooses by itself for this CPU; None
     #: where those are the jobs' kernels.
     own_kernels: LoadingTiming | None
@@ -183,7 +184,13 @@ def training_measures(
     loop re-enacted on the same samples. Also returns the scripts' training seconds per type:
     every fold's loop and one start."""
     # TensorFlow is imported here, not with the module: the rest of the command runs without.
-    from perf.loading import measure_in_processes, measure_loading
+    from perf.loading import (
+        FoldSteps,
+        measure_fed_steps,
+        measure_in_processes,
+        measure_loading,
+        tensorflow_process,
+    )
     from perf.scripts_timing import time_scripts_fold
     from softnet.datasets.labels import used_events
     from softnet.model.folds import fold_subjects
@@ -213,29 +220,33 @@ def training_measures(
             for subject, video in zip(labelled["subject"], labelled["video"])
         ]
         labels = video_labels(files, used, k)
-        fold = (files, labels, expression_type, params, params.seed * 1000, steps)
+        fold_zero = FoldSteps(files, labels, expression_type, params, params.seed * 1000, steps)
         print(f"timing the training loops ({expression_type}, {steps} steps)", flush=True)
-        alone = measure_loading(*fold)
-        side_by_side = [alone]
-        if together > 1:
-            print(f"timing them again in {together} processes side by side", flush=True)
-            side_by_side = measure_in_processes(together, threads, *fold)
+        alone = measure_loading(*fold_zero)
+        # As long as the three rounds of the loader-fed loop above, timed as one.
+        as_jobs = fold_zero._replace(steps=3 * steps)
+        print(f"timing the loader-fed loop in {together} processes at once", flush=True)
+        side_by_side = measure_in_processes(together, threads, measure_fed_steps, as_jobs)
         own_kernels = None
         if own_differs:
-            print("timing them again on TensorFlow's own kernels for this CPU", flush=True)
+            print("timing the loops on TensorFlow's own kernels for this CPU", flush=True)
             environment = {"TF_ENABLE_ONEDNN_OPTS": own}
-            own_kernels = measure_in_processes(1, threads, *fold, environment=environment)[0]
+            own_kernels = measure_in_processes(1, threads, measure_loading, fold_zero, environment)[
+                0
+            ]
         loops = LoopTimings(alone, side_by_side, own_kernels)
         measures += loop_measures(loops, expression_type, logs_rate.get(expression_type))
         folds = fold_subjects(videos, used)
         if len(folds) < 2:
             continue
+        # The scripts run all folds in one process on the kernels TensorFlow chooses itself.
         timings = []
-        for fold, subject in enumerate(folds, start=1):
-            print(f"timing the scripts' training loop, {expression_type} fold {fold}", flush=True)
-            held_out = (labelled["subject"] == subject).to_numpy()
-            timings.append(
-                time_scripts_fold(
+        with tensorflow_process(threads, params.seed, {"TF_ENABLE_ONEDNN_OPTS": own}) as scripts:
+            for fold, subject in enumerate(folds, start=1):
+                print(f"timing the scripts' loop, {expression_type} fold {fold}", flush=True)
+                held_out = (labelled["subject"] == subject).to_numpy()
+                timing = scripts.submit(
+                    time_scripts_fold,
                     [f for f, out in zip(files, held_out) if not out],
                     [y for y, out in zip(labels, held_out) if not out],
                     [f for f, out in zip(files, held_out) if out],
@@ -244,7 +255,7 @@ def training_measures(
                     params,
                     fold_seed=params.seed * 1000 + fold,
                 )
-            )
+                timings.append(timing.result())
         scripts_s[expression_type] = sum(t.seconds for t in timings) + startup_s
         measures += fold_measures(jobs, expression_type, folds, timings[0], startup_s)
     return measures, scripts_s
@@ -379,11 +390,20 @@ def loop_measures(
         ),
     ]
     copies = len(loops.side_by_side)
-    side_by_side = sum(t.samples_per_s(t.step_s_loading) for t in loops.side_by_side) / copies
-    if copies > 1:
-        item = f"compiled loop fed by the loader, {copies} processes side by side (each)"
-        mean_step = timing.batch_size / side_by_side
-        measures.append(steps(item, mean_step, loops.side_by_side[0]))
+    side_by_side = sum(t.samples_per_s for t in loops.side_by_side) / copies
+    first = loops.side_by_side[0]
+    measures.append(
+        Measure(
+            "tensorflow",
+            f"training samples per second: compiled loop fed by the loader, {copies} "
+            f"process{'es' * (copies > 1)} at once (each, as a whole)",
+            side_by_side,
+            "samples/s",
+            expression_type,
+            detail=f"{first.batch_size / side_by_side * 1000:.2f} ms a step; {first.steps} "
+            f"steps of fold 0 on {first.device}",
+        )
+    )
     if logs_rate is not None:
         within = abs(logs_rate / side_by_side - 1) <= MAX_LOGS_FROM_MEASURED
         measures.append(

@@ -37,7 +37,12 @@ def test_benchmark_reads_a_finished_run(demo_run, tmp_path):
             "training samples per second: compiled loop, in memory",
             "training samples per second: compiled loop fed by the loader",
             "training: compiled loop / train_on_batch, samples per second",
-            "training: the logs' samples per second / the loader-fed loop's",
+            "training: the jobs' loop / the jobs before (train_on_batch on TensorFlow's own "
+            "kernels)",
+            # 4 training jobs of 1 thread on 2 cores: 2 at a time
+            "training samples per second: compiled loop fed by the loader, 2 processes at once "
+            "(each, as a whole)",
+            "training: the logs' samples per second / the loader-fed loop's, as the jobs ran",
         ):
             assert rows[item, kind] > 0, (item, kind)
         assert pd.isna(rows["training samples per second on a GPU", kind])  # no GPU in tests

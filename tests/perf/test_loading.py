@@ -8,10 +8,17 @@ import numpy as np
 import pytest
 
 from perf import loading
-from perf.loading import measure_in_processes, measure_loading
+from perf.loading import (
+    FoldSteps,
+    measure_fed_steps,
+    measure_in_processes,
+    measure_loading,
+    tensorflow_process,
+)
 from softnet.model import training
 from softnet.model.network import build_softnet
 from softnet.model.training import TrainingParams
+from softnet.tensorflow_setup import tensorflow_device
 from tests.helpers.arrays import RecordingModel, roi_files
 
 
@@ -75,22 +82,38 @@ def test_the_bare_steps_train_as_train_on_batch():
         np.testing.assert_array_equal(bare, keras)
 
 
-def test_processes_side_by_side_time_every_loop_on_the_kernels_they_start_with(tmp_path):
+def test_a_fresh_process_times_every_loop_on_the_kernels_it_starts_with(tmp_path):
     files, labels = roi_files(tmp_path)
     kept = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
+    fold = FoldSteps(files, labels, "macro", TrainingParams(), 1001, steps=2)
     eigen = {"TF_ENABLE_ONEDNN_OPTS": "0"}
-    timings = measure_in_processes(
-        2, 1, files, labels, "macro", TrainingParams(), 1001, steps=2, environment=eigen
-    )
-    assert [t.device for t in timings] == ["CPU (1 thread, Eigen kernels)"] * 2
-    for timing in timings:  # XLA's steps too: Keras refuses jit_compile under determinism
-        assert timing.steps == 2 and min(timing.step_s_loading, timing.step_s_xla_in_memory) > 0
+    [timing] = measure_in_processes(1, 1, measure_loading, fold, environment=eigen)
+    assert timing.device == "CPU (1 thread, Eigen kernels)"
+    # XLA's steps too: Keras refuses jit_compile while op determinism is on
+    assert timing.steps == 2 and min(timing.step_s_loading, timing.step_s_xla_in_memory) > 0
     assert os.environ.get("TF_ENABLE_ONEDNN_OPTS") == kept
+
+
+def test_processes_side_by_side_time_the_loader_fed_loop_as_a_whole(tmp_path):
+    files, labels = roi_files(tmp_path)
+    fold = FoldSteps(files, labels, "micro", TrainingParams(), 1001, steps=20)
+    timings = measure_in_processes(2, 1, measure_fed_steps, fold)
+    assert [t.device for t in timings] == ["CPU (1 thread, oneDNN kernels)"] * 2
+    assert all(t.steps == 20 and t.samples_per_s == 12 / t.step_s > 0 for t in timings)
 
 
 def test_a_failing_measuring_process_stops_the_measurement_with_its_error(tmp_path):
     files, labels = roi_files(tmp_path)
     missing = [path.with_name("missing.h5") for path in files]
+    fold = FoldSteps(missing, labels, "macro", TrainingParams(), 1001, steps=2)
     with pytest.raises(RuntimeError, match="a measuring process failed") as failed:
-        measure_in_processes(2, 1, missing, labels, "macro", TrainingParams(), 1001, steps=2)
+        measure_in_processes(2, 1, measure_fed_steps, fold)
     assert isinstance(failed.value.__cause__, FileNotFoundError)
+
+
+def test_a_tensorflow_process_runs_calls_on_the_kernels_and_threads_it_starts_with():
+    kept = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
+    with tensorflow_process(1, 5, {"TF_ENABLE_ONEDNN_OPTS": "0"}) as process:
+        assert os.environ.get("TF_ENABLE_ONEDNN_OPTS") == kept
+        device = process.submit(tensorflow_device).result()
+    assert device == "CPU (1 thread, Eigen kernels)"

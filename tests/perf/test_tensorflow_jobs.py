@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import h5py
 
-from perf.loading import LoadingTiming
+from perf.loading import FedTiming, LoadingTiming
 from perf.scripts_timing import ScriptsFoldTiming
 from perf.tensorflow_jobs import LoopTimings, fold_measures, loop_measures, starts_measure
 from tests.perf.hand_made import jobs_and_caches
@@ -53,7 +53,8 @@ def loop_timing(device: str = "CPU (2 threads, oneDNN kernels)", **steps: float)
 
 def test_the_training_loops_rows_compare_the_loops_and_the_logs():
     timing = loop_timing()
-    loops = LoopTimings(timing, [timing], own_kernels=None)
+    fed = FedTiming(300, 12, 0.005, timing.device)
+    loops = LoopTimings(timing, [fed], own_kernels=None)
     rows = {m.item: m for m in loop_measures(loops, "micro", logs_rate=2280)}
     assert rows["training samples per second: train_on_batch, in memory"].value == 1500
     assert rows["training samples per second: compiled loop fed by the loader"].value == 2400
@@ -80,7 +81,8 @@ def test_the_training_loops_rows_compare_the_loops_and_the_logs():
     gpu = rows["training samples per second on a GPU"]
     assert math.isnan(gpu.value) and "not measured" in gpu.detail
     on_gpu = loop_timing("GPU (H100)")
-    slow = loop_measures(LoopTimings(on_gpu, [on_gpu], None), "micro", logs_rate=1200)
+    fed_on_gpu = FedTiming(300, 12, 0.005, on_gpu.device)
+    slow = loop_measures(LoopTimings(on_gpu, [fed_on_gpu], None), "micro", logs_rate=1200)
     assert [m.met for m in slow if m.item.startswith("training: the logs'")] == [False]
     assert not [m for m in slow if m.item.endswith("on a GPU")]  # the rows are the GPU's
     assert not [m for m in loop_measures(loops, "micro", None) if "logs" in m.item]
@@ -89,7 +91,7 @@ def test_the_training_loops_rows_compare_the_loops_and_the_logs():
 def test_the_logs_are_compared_with_the_loops_side_by_side_and_the_jobs_before():
     alone = loop_timing()
     # two processes at once: 6 and 10 ms a step fed by the loader, 2,000 and 1,200 samples/s
-    side_by_side = [loop_timing(step_s_loading=0.006), loop_timing(step_s_loading=0.010)]
+    side_by_side = [FedTiming(300, 12, step_s, alone.device) for step_s in (0.006, 0.010)]
     own = loop_timing(
         "CPU (2 threads, Eigen kernels)", step_s_in_memory=0.016, step_s_train_on_batch=0.02
     )
@@ -97,9 +99,9 @@ def test_the_logs_are_compared_with_the_loops_side_by_side_and_the_jobs_before()
     rows = {m.item: m for m in loop_measures(loops, "macro", logs_rate=1520)}
     each = rows[
         "training samples per second: compiled loop fed by the loader, "
-        "2 processes side by side (each)"
+        "2 processes at once (each, as a whole)"
     ]
-    assert each.value == 1600
+    assert each.value == 1600 and each.detail.startswith("7.50 ms a step; 300 steps")
     logs = rows["training: the logs' samples per second / the loader-fed loop's, as the jobs ran"]
     assert (logs.value, logs.met, logs.detail) == (0.95, True, "2 processes at once")
     before = rows[
