@@ -28,7 +28,7 @@ from softnet.datasets.index import load_events, load_k, load_videos
 from softnet.datasets.kinds import EXPRESSION_TYPES
 
 if TYPE_CHECKING:  # TensorFlow only where measured
-    from perf.loading import FedTiming, LoadingTiming
+    from perf.loading import FedTiming, FoldSteps, LoadingTiming
     from perf.scripts_timing import ScriptsFoldTiming
 
 #: What a TensorFlow job does first, each part timed: imports, SOFTNet built, one prediction
@@ -184,13 +184,7 @@ def training_measures(
     loop re-enacted on the same samples. Also returns the scripts' training seconds per type:
     every fold's loop and one start."""
     # TensorFlow is imported here, not with the module: the rest of the command runs without.
-    from perf.loading import (
-        FoldSteps,
-        measure_fed_steps,
-        measure_in_processes,
-        measure_loading,
-        tensorflow_process,
-    )
+    from perf.loading import FoldSteps, tensorflow_process
     from perf.scripts_timing import time_scripts_fold
     from softnet.datasets.labels import used_events
     from softnet.model.folds import fold_subjects
@@ -204,8 +198,8 @@ def training_measures(
     params = TrainingParams(**settings)
     threads = run.training_threads
     configure_tensorflow(threads, params.seed)
-    own = tensorflow_own_kernels()
-    own_differs = (own == "1") != onednn_kernels()
+    own_kernels = {"TF_ENABLE_ONEDNN_OPTS": tensorflow_own_kernels()}
+    own_is_jobs = (own_kernels["TF_ENABLE_ONEDNN_OPTS"] == "1") == onednn_kernels()
     together = min(run.cores // threads, int((jobs["stage"] == "training").sum())) or 1
     measures: list[Measure] = []
     scripts_s: dict[str, float] = {}
@@ -221,27 +215,14 @@ def training_measures(
         ]
         labels = video_labels(files, used, k)
         fold_zero = FoldSteps(files, labels, expression_type, params, params.seed * 1000, steps)
-        print(f"timing the training loops ({expression_type}, {steps} steps)", flush=True)
-        alone = measure_loading(*fold_zero)
-        # As long as the three rounds of the loader-fed loop above, timed as one.
-        as_jobs = fold_zero._replace(steps=3 * steps)
-        print(f"timing the loader-fed loop in {together} processes at once", flush=True)
-        side_by_side = measure_in_processes(together, threads, measure_fed_steps, as_jobs)
-        own_kernels = None
-        if own_differs:
-            print("timing the loops on TensorFlow's own kernels for this CPU", flush=True)
-            environment = {"TF_ENABLE_ONEDNN_OPTS": own}
-            own_kernels = measure_in_processes(1, threads, measure_loading, fold_zero, environment)[
-                0
-            ]
-        loops = LoopTimings(alone, side_by_side, own_kernels)
+        loops = time_loops(fold_zero, threads, together, None if own_is_jobs else own_kernels)
         measures += loop_measures(loops, expression_type, logs_rate.get(expression_type))
         folds = fold_subjects(videos, used)
         if len(folds) < 2:
             continue
         # The scripts run all folds in one process on the kernels TensorFlow chooses itself.
         timings = []
-        with tensorflow_process(threads, params.seed, {"TF_ENABLE_ONEDNN_OPTS": own}) as scripts:
+        with tensorflow_process(threads, params.seed, own_kernels) as scripts:
             for fold, subject in enumerate(folds, start=1):
                 print(f"timing the scripts' loop, {expression_type} fold {fold}", flush=True)
                 held_out = (labelled["subject"] == subject).to_numpy()
@@ -259,6 +240,28 @@ def training_measures(
         scripts_s[expression_type] = sum(t.seconds for t in timings) + startup_s
         measures += fold_measures(jobs, expression_type, folds, timings[0], startup_s)
     return measures, scripts_s
+
+
+def time_loops(
+    fold_zero: FoldSteps, threads: int, together: int, own_kernels: dict[str, str] | None
+) -> LoopTimings:
+    """The training loops of fold 0 (`measure_loading`) in this process; the loader-fed loop
+    in `together` processes at once, as the jobs ran; and the loops in a process started with
+    `own_kernels` (the variables of TensorFlow's own kernels), unless None."""
+    from perf.loading import measure_fed_steps, measure_in_processes, measure_loading
+
+    kind = fold_zero.expression_type
+    print(f"timing the training loops ({kind}, {fold_zero.steps} steps)", flush=True)
+    alone = measure_loading(*fold_zero)
+    # As long as the three rounds of the loader-fed loop above, timed as one.
+    as_jobs = fold_zero._replace(steps=3 * fold_zero.steps)
+    print(f"timing the loader-fed loop in {together} processes at once", flush=True)
+    side_by_side = measure_in_processes(together, threads, measure_fed_steps, as_jobs)
+    before = None
+    if own_kernels is not None:
+        print("timing the loops on TensorFlow's own kernels for this CPU", flush=True)
+        (before,) = measure_in_processes(1, threads, measure_loading, fold_zero, own_kernels)
+    return LoopTimings(alone, side_by_side, before)
 
 
 def fold_measures(
