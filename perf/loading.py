@@ -4,8 +4,9 @@ A fold's SGD steps in the compiled loop fed by the loader, against the same loop
 held in memory, and against Keras' `train_on_batch` dispatch on those batches; and, for
 comparison only (the workflow has no such setting), XLA-compiled steps on a model with the same
 initial weights, and the bare steps (forward, backward, SGD update, no Keras metrics): what no
-faithful loop can cut. In this process, or in fresh ones side by side (`measure_in_processes`),
-as the workflow runs its training jobs, or with other TensorFlow kernels.
+faithful loop can cut. In this process, in fresh ones side by side (`measure_in_processes`),
+as the workflow runs its training jobs, or in one on other TensorFlow kernels
+(`tensorflow_process`).
 """
 
 from __future__ import annotations
@@ -250,13 +251,11 @@ def measure_in_processes(
     threads: int,
     measure: Callable[..., Timing],
     fold: FoldSteps,
-    environment: dict[str, str] | None = None,
 ) -> list[Timing]:
     """`measure(*fold)` (`measure_loading` or `measure_fed_steps`) in `copies` fresh processes
     at once, each TensorFlow on `threads` threads and seeded as a training job, their clocks
     started together once all have traced: as the workflow runs its training jobs side by
-    side. `environment`: variables the processes start with, such as TF_ENABLE_ONEDNN_OPTS
-    (TensorFlow reads its kernels' choice once, when imported)."""
+    side."""
     context = multiprocessing.get_context("spawn")
     together = context.Barrier(copies)
     results = context.Queue()
@@ -264,9 +263,8 @@ def measure_in_processes(
         context.Process(target=_measure_here, args=(together, results, threads, measure, fold))
         for _ in range(copies)
     ]
-    with environment_set(environment or {}):
-        for process in processes:
-            process.start()
+    for process in processes:
+        process.start()
     timings: list[Timing] = []
     try:
         while len(timings) < copies:

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
@@ -198,35 +199,38 @@ def training_measures(
     params = TrainingParams(**settings)
     threads = run.training_threads
     configure_tensorflow(threads, params.seed)
-    own_kernels = {"TF_ENABLE_ONEDNN_OPTS": tensorflow_own_kernels()}
-    own_is_jobs = (own_kernels["TF_ENABLE_ONEDNN_OPTS"] == "1") == onednn_kernels()
+    own_kernels = tensorflow_own_kernels()
+    own_is_jobs = (own_kernels == "1") == onednn_kernels()
     together = min(run.cores // threads, int((jobs["stage"] == "training").sum())) or 1
     measures: list[Measure] = []
     scripts_s: dict[str, float] = {}
-    for expression_type in EXPRESSION_TYPES:
-        used = used_events(events, run.kind, expression_type)
-        if used.empty:
-            continue
-        k = load_k(run.results / "index" / "summary.json", expression_type)
-        labelled = videos.merge(used[["subject", "video"]].drop_duplicates())
-        files = [
-            run.results / "roi" / f"k{k}" / subject / f"{video}.h5"
-            for subject, video in zip(labelled["subject"], labelled["video"])
-        ]
-        labels = video_labels(files, used, k)
-        fold_zero = FoldSteps(files, labels, expression_type, params, params.seed * 1000, steps)
-        loops = time_loops(fold_zero, threads, together, None if own_is_jobs else own_kernels)
-        measures += loop_measures(loops, expression_type, logs_rate.get(expression_type))
-        folds = fold_subjects(videos, used)
-        if len(folds) < 2:
-            continue
-        # The scripts run all folds in one process on the kernels TensorFlow chooses itself.
-        timings = []
-        with tensorflow_process(threads, params.seed, own_kernels) as scripts:
+    # One process on the kernels TensorFlow chooses by itself, as the scripts run (they set
+    # none), for their loop and the jobs' loops before.
+    environment = {"TF_ENABLE_ONEDNN_OPTS": own_kernels}
+    with tensorflow_process(threads, params.seed, environment) as own_process:
+        for expression_type in EXPRESSION_TYPES:
+            used = used_events(events, run.kind, expression_type)
+            if used.empty:
+                continue
+            k = load_k(run.results / "index" / "summary.json", expression_type)
+            labelled = videos.merge(used[["subject", "video"]].drop_duplicates())
+            files = [
+                run.results / "roi" / f"k{k}" / subject / f"{video}.h5"
+                for subject, video in zip(labelled["subject"], labelled["video"])
+            ]
+            labels = video_labels(files, used, k)
+            fold_zero = FoldSteps(files, labels, expression_type, params, params.seed * 1000, steps)
+            before = None if own_is_jobs else own_process
+            loops = time_loops(fold_zero, threads, together, before)
+            measures += loop_measures(loops, expression_type, logs_rate.get(expression_type))
+            folds = fold_subjects(videos, used)
+            if len(folds) < 2:
+                continue
+            timings = []
             for fold, subject in enumerate(folds, start=1):
                 print(f"timing the scripts' loop, {expression_type} fold {fold}", flush=True)
                 held_out = (labelled["subject"] == subject).to_numpy()
-                timing = scripts.submit(
+                timing = own_process.submit(
                     time_scripts_fold,
                     [f for f, out in zip(files, held_out) if not out],
                     [y for y, out in zip(labels, held_out) if not out],
@@ -237,17 +241,17 @@ def training_measures(
                     fold_seed=params.seed * 1000 + fold,
                 )
                 timings.append(timing.result())
-        scripts_s[expression_type] = sum(t.seconds for t in timings) + startup_s
-        measures += fold_measures(jobs, expression_type, folds, timings[0], startup_s)
+            scripts_s[expression_type] = sum(t.seconds for t in timings) + startup_s
+            measures += fold_measures(jobs, expression_type, folds, timings[0], startup_s)
     return measures, scripts_s
 
 
 def time_loops(
-    fold_zero: FoldSteps, threads: int, together: int, own_kernels: dict[str, str] | None
+    fold_zero: FoldSteps, threads: int, together: int, own_process: Executor | None
 ) -> LoopTimings:
     """The training loops of fold 0 (`measure_loading`) in this process; the loader-fed loop
-    in `together` processes at once, as the jobs ran; and the loops in a process started with
-    `own_kernels` (the variables of TensorFlow's own kernels), unless None."""
+    in `together` processes at once, as the jobs ran; and the loops in `own_process`, on
+    TensorFlow's own kernels, unless None (they are the jobs' kernels)."""
     from perf.loading import measure_fed_steps, measure_in_processes, measure_loading
 
     kind = fold_zero.expression_type
@@ -258,9 +262,9 @@ def time_loops(
     print(f"timing the loader-fed loop in {together} processes at once", flush=True)
     side_by_side = measure_in_processes(together, threads, measure_fed_steps, as_jobs)
     before = None
-    if own_kernels is not None:
+    if own_process is not None:
         print("timing the loops on TensorFlow's own kernels for this CPU", flush=True)
-        (before,) = measure_in_processes(1, threads, measure_loading, fold_zero, own_kernels)
+        before = own_process.submit(measure_loading, *fold_zero).result()
     return LoopTimings(alone, side_by_side, before)
 
 

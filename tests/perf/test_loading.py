@@ -18,7 +18,6 @@ from perf.loading import (
 from softnet.model import training
 from softnet.model.network import build_softnet
 from softnet.model.training import TrainingParams
-from softnet.tensorflow_setup import tensorflow_device
 from tests.helpers.arrays import RecordingModel, roi_files
 
 
@@ -82,16 +81,16 @@ def test_the_bare_steps_train_as_train_on_batch():
         np.testing.assert_array_equal(bare, keras)
 
 
-def test_a_fresh_process_times_every_loop_on_the_kernels_it_starts_with(tmp_path):
+def test_a_tensorflow_process_times_every_loop_on_the_kernels_it_starts_with(tmp_path):
     files, labels = roi_files(tmp_path)
     kept = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
     fold = FoldSteps(files, labels, "macro", TrainingParams(), 1001, steps=2)
-    eigen = {"TF_ENABLE_ONEDNN_OPTS": "0"}
-    [timing] = measure_in_processes(1, 1, measure_loading, fold, environment=eigen)
+    with tensorflow_process(1, 1, {"TF_ENABLE_ONEDNN_OPTS": "0"}) as process:
+        assert os.environ.get("TF_ENABLE_ONEDNN_OPTS") == kept
+        timing = process.submit(measure_loading, *fold).result()
     assert timing.device == "CPU (1 thread, Eigen kernels)"
     # XLA's steps too: Keras refuses jit_compile while op determinism is on
     assert timing.steps == 2 and min(timing.step_s_loading, timing.step_s_xla_in_memory) > 0
-    assert os.environ.get("TF_ENABLE_ONEDNN_OPTS") == kept
 
 
 def test_processes_side_by_side_time_the_loader_fed_loop_as_a_whole(tmp_path):
@@ -109,11 +108,3 @@ def test_a_failing_measuring_process_stops_the_measurement_with_its_error(tmp_pa
     with pytest.raises(RuntimeError, match="a measuring process failed") as failed:
         measure_in_processes(2, 1, measure_fed_steps, fold)
     assert isinstance(failed.value.__cause__, FileNotFoundError)
-
-
-def test_a_tensorflow_process_runs_calls_on_the_kernels_and_threads_it_starts_with():
-    kept = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
-    with tensorflow_process(1, 5, {"TF_ENABLE_ONEDNN_OPTS": "0"}) as process:
-        assert os.environ.get("TF_ENABLE_ONEDNN_OPTS") == kept
-        device = process.submit(tensorflow_device).result()
-    assert device == "CPU (1 thread, Eigen kernels)"

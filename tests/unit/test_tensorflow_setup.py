@@ -1,5 +1,6 @@
-"""TensorFlow as the jobs start it: oneDNN kernels on every CPU unless the environment says
-otherwise, whichever module a job imports first, and the device line that says so."""
+"""TensorFlow as the jobs start it: oneDNN kernels on every CPU, whichever module a job imports
+first, and the device line that says so (tests/perf/test_loading.py checks Eigen's under
+TF_ENABLE_ONEDNN_OPTS=0)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,3 @@ def device_of(first_import: str, onednn: str | None) -> str:
 @pytest.mark.parametrize("first_import", ["softnet.model.training", "perf.loading"])
 def test_jobs_and_measurements_run_tensorflow_on_its_onednn_kernels(first_import):
     assert device_of(first_import, None) == "CPU (all cores, oneDNN kernels)"
-
-
-def test_the_environment_can_keep_tensorflows_eigen_kernels():
-    assert device_of("softnet.model.training", "0") == "CPU (all cores, Eigen kernels)"
