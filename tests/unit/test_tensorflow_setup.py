@@ -15,12 +15,10 @@ from tests.conftest import REPO
 DEVICE = "from softnet.tensorflow_setup import tensorflow_device; print(tensorflow_device())"
 
 
-def device_of(first_import: str, onednn: str | None) -> str:
-    """The device line of a fresh process that imports `first_import` first, started with
-    TF_ENABLE_ONEDNN_OPTS set to `onednn` (None: not set)."""
+def device_of(first_import: str) -> str:
+    """The device line of a fresh process that imports `first_import` first, started without
+    TF_ENABLE_ONEDNN_OPTS."""
     environment = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
-    if onednn is not None:
-        environment["TF_ENABLE_ONEDNN_OPTS"] = onednn
     done = subprocess.run(
         [sys.executable, "-c", f"import {first_import}\n{DEVICE}"],
         cwd=REPO,
@@ -34,4 +32,4 @@ def device_of(first_import: str, onednn: str | None) -> str:
 
 @pytest.mark.parametrize("first_import", ["softnet.model.training", "perf.loading"])
 def test_jobs_and_measurements_run_tensorflow_on_its_onednn_kernels(first_import):
-    assert device_of(first_import, None) == "CPU (all cores, oneDNN kernels)"
+    assert device_of(first_import) == "CPU (all cores, oneDNN kernels)"
